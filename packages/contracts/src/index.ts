@@ -1,0 +1,7 @@
+// @weft/contracts: everything that crosses a process boundary. Proto loading is a separate entry
+// (`@weft/contracts/proto`) so the console never pulls gRPC into its bundle.
+export * from "./errors";
+export * from "./names";
+export * from "./mesh";
+export * from "./sidecar";
+export * from "./telemetry";

@@ -1,0 +1,29 @@
+// Naming rules shared by every resource a user creates (services, versions, routes, namespaces).
+import { z } from "zod";
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** A DNS label: what services are addressed by, so it must be valid in a Host header. */
+export const NameSchema = z
+  .string()
+  .min(1, "must not be empty")
+  .max(63, "must be at most 63 characters")
+  .regex(DNS_LABEL, "use lowercase letters, digits and '-', starting and ending with a letter or digit (e.g. \"reviews-v2\")");
+
+export const NamespaceSchema = NameSchema;
+
+export const PortSchema = z
+  .number({ error: "must be a number" })
+  .int("must be a whole number")
+  .min(1, "must be between 1 and 65535")
+  .max(65535, "must be between 1 and 65535");
+
+const LABEL_KEY = /^([a-z0-9.-]+\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+export const LabelsSchema = z
+  .record(
+    z.string().max(63).regex(LABEL_KEY, "label keys are like \"version\" or \"weft.io/track\""),
+    z.string().max(63, "label values must be at most 63 characters"),
+  )
+  .refine((l) => Object.keys(l).length <= 32, "at most 32 labels");
+
+export const IdSchema = z.string().min(1, "must not be empty").max(64);

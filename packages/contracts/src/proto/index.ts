@@ -1,0 +1,108 @@
+// Loads the Envoy xDS v3 protos (shipped inside @grpc/grpc-js-xds) and Weft's own protos once per
+// process, and exposes: the gRPC service definitions (for @grpc/grpc-js) and a protobufjs Root to
+// encode/decode resources carried as google.protobuf.Any. Field names keep the .proto snake_case,
+// so objects read like Envoy's documentation.
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { existsSync } from "node:fs";
+import protobuf from "protobufjs";
+import * as protoLoader from "@grpc/proto-loader";
+import type { GrpcObject, ServiceClientConstructor, ServiceDefinition } from "@grpc/grpc-js";
+import { loadPackageDefinition } from "@grpc/grpc-js";
+
+export * from "./type-urls";
+export * from "./struct";
+
+const require = createRequire(import.meta.url);
+
+function includeDirs(): string[] {
+  const xdsRoot = join(dirname(require.resolve("@grpc/grpc-js-xds/package.json")), "deps");
+  const weftRoot = join(dirname(require.resolve("@weft/contracts/protos/weft/telemetry/v1/telemetry.proto")), "../../..");
+  return [
+    join(xdsRoot, "envoy-api"),
+    join(xdsRoot, "xds"),
+    join(xdsRoot, "googleapis"),
+    join(xdsRoot, "protoc-gen-validate"),
+    weftRoot,
+  ];
+}
+
+/** Every proto file Weft encodes or decodes. Adding an xDS filter config means adding its file here. */
+export const PROTO_FILES = [
+  "envoy/service/discovery/v3/ads.proto",
+  "envoy/config/listener/v3/listener.proto",
+  "envoy/config/route/v3/route.proto",
+  "envoy/config/cluster/v3/cluster.proto",
+  "envoy/config/endpoint/v3/endpoint.proto",
+  "envoy/extensions/filters/network/http_connection_manager/v3/http_connection_manager.proto",
+  "envoy/extensions/filters/http/router/v3/router.proto",
+  "envoy/extensions/transport_sockets/tls/v3/tls.proto",
+  "weft/telemetry/v1/telemetry.proto",
+] as const;
+
+export interface Protos {
+  root: protobuf.Root;
+  grpc: GrpcObject;
+  ads: ServiceClientConstructor & { service: ServiceDefinition };
+  telemetry: ServiceClientConstructor & { service: ServiceDefinition };
+  /** Decode a message by fully-qualified name into a plain object (Any expanded to `@type` objects). */
+  decode<T = Record<string, unknown>>(typeName: string, bytes: Uint8Array): T;
+  /** Encode a plain object (nested Any written as `{ "@type": url, ...fields }`) by fully-qualified name. */
+  encode(typeName: string, object: Record<string, unknown>): Uint8Array;
+}
+
+/** Options for message conversion: snake_case, 64-bit ints as strings, enums by name, Any expanded. */
+export const CONVERSION = { longs: String, enums: String, defaults: false, oneofs: true, json: true } as const;
+
+let cached: Protos | undefined;
+
+export function loadProtos(): Protos {
+  if (cached) return cached;
+  const dirs = includeDirs();
+  const root = new protobuf.Root();
+  root.resolvePath = (_origin, target) => {
+    for (const dir of dirs) {
+      const candidate = join(dir, target);
+      if (existsSync(candidate)) return candidate;
+    }
+    return target;
+  };
+  root.loadSync([...PROTO_FILES], { keepCase: true });
+  root.resolveAll();
+  const definition = protoLoader.fromJSON(root.toJSON(), {
+    keepCase: true,
+    longs: String,
+    enums: String,
+    defaults: false,
+    oneofs: true,
+  });
+  const grpc = loadPackageDefinition(definition);
+  const pick = (path: string) =>
+    path.split(".").reduce<any>((o, k) => o?.[k], grpc) as ServiceClientConstructor & { service: ServiceDefinition };
+
+  const types = new Map<string, protobuf.Type>();
+  const typeOf = (name: string) => {
+    let t = types.get(name);
+    if (!t) {
+      t = root.lookupType(name);
+      types.set(name, t);
+    }
+    return t;
+  };
+
+  cached = {
+    root,
+    grpc,
+    ads: pick("envoy.service.discovery.v3.AggregatedDiscoveryService"),
+    telemetry: pick("weft.telemetry.v1.TelemetryService"),
+    decode: <T>(typeName: string, bytes: Uint8Array) => {
+      const t = typeOf(typeName);
+      return t.toObject(t.decode(bytes), CONVERSION) as T;
+    },
+    encode: (typeName: string, object: Record<string, unknown>) => {
+      const t = typeOf(typeName);
+      return t.encode(t.fromObject(object)).finish();
+    },
+  };
+  return cached;
+}

@@ -1,0 +1,46 @@
+// google.protobuf.Struct <-> plain JSON. xDS carries node metadata as a Struct; as decoded by
+// proto-loader it is a tree of {kind, <kind>Value} objects that nobody wants to read.
+
+type StructValue =
+  | { nullValue: "NULL_VALUE" | 0 }
+  | { numberValue: number }
+  | { stringValue: string }
+  | { boolValue: boolean }
+  | { structValue: { fields: Record<string, StructValue> } }
+  | { listValue: { values: StructValue[] } };
+
+// Decoded with keepCase the fields are snake_case (null_value, struct_value, ...); accept both.
+function valueToJson(v: any): unknown {
+  if (v == null) return null;
+  if ("stringValue" in v || "string_value" in v) return v.stringValue ?? v.string_value;
+  if ("numberValue" in v || "number_value" in v) return v.numberValue ?? v.number_value;
+  if ("boolValue" in v || "bool_value" in v) return v.boolValue ?? v.bool_value;
+  if ("structValue" in v || "struct_value" in v) return structToJson(v.structValue ?? v.struct_value);
+  if ("listValue" in v || "list_value" in v) return ((v.listValue ?? v.list_value)?.values ?? []).map(valueToJson);
+  return null;
+}
+
+export function structToJson(struct: unknown): Record<string, unknown> {
+  const fields = (struct as { fields?: Record<string, unknown> } | undefined)?.fields ?? {};
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(fields)) out[k] = valueToJson(v);
+  return out;
+}
+
+function jsonToValue(v: unknown): Record<string, unknown> {
+  if (v === null || v === undefined) return { null_value: "NULL_VALUE" };
+  if (typeof v === "string") return { string_value: v };
+  if (typeof v === "number") return { number_value: v };
+  if (typeof v === "boolean") return { bool_value: v };
+  if (Array.isArray(v)) return { list_value: { values: v.map(jsonToValue) } };
+  return { struct_value: jsonToStruct(v as Record<string, unknown>) };
+}
+
+/** Plain JSON object -> Struct in keepCase (snake_case) form, as proto-loader/protobufjs expect here. */
+export function jsonToStruct(obj: Record<string, unknown>): { fields: Record<string, unknown> } {
+  const fields: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(obj)) fields[k] = jsonToValue(v);
+  return { fields };
+}
+
+export type { StructValue };
