@@ -5,3 +5,4 @@ export * from "./names";
 export * from "./mesh";
 export * from "./sidecar";
 export * from "./telemetry";
+export * from "./proxies";

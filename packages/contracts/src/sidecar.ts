@@ -46,3 +46,30 @@ export function parseClusterName(name: string): { service: string; namespace: st
   if (!m) return undefined;
   return { service: m[1]!, namespace: m[2]!, ...(m[3] ? { version: m[3] } : {}) };
 }
+
+/** HTTP headers a sidecar adds or reads on the data path (docs/proxy.md). */
+export const SidecarHeaders = {
+  /** Caller identity `<service>.<namespace>|<version>`, set by the caller's outbound sidecar and
+   *  stripped by the callee's inbound sidecar (pre-mTLS: trusted because only sidecars set it). */
+  source: "x-weft-source",
+  /** Error code of a reply the sidecar generated itself (e.g. WEFT_NO_HEALTHY_ENDPOINT). */
+  error: "x-weft-error",
+} as const;
+
+export interface WorkloadIdentity {
+  service: string;
+  namespace: string;
+  version: string;
+}
+
+/** `reviews.default|v2` — the value of the x-weft-source header. */
+export function formatSourceIdentity(id: WorkloadIdentity): string {
+  return `${id.service}.${id.namespace}|${id.version}`;
+}
+
+/** Parses an x-weft-source value; undefined when it is not `<service>.<namespace>|<version>`. */
+export function parseSourceIdentity(value: string): WorkloadIdentity | undefined {
+  const parsed = parseClusterName(value);
+  if (!parsed?.version) return undefined;
+  return { service: parsed.service, namespace: parsed.namespace, version: parsed.version };
+}

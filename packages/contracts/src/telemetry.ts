@@ -60,3 +60,38 @@ export function statusClassOf(status: number): StatusClass {
   if (status >= 500 && status < 600) return "5xx";
   return "other";
 }
+
+/** Prometheus metric names every sidecar exposes on its admin `/metrics`. */
+export const SidecarMetricName = {
+  requestsTotal: "weft_requests_total",
+  requestDurationSeconds: "weft_request_duration_seconds",
+  requestBytesTotal: "weft_request_bytes_total",
+  responseBytesTotal: "weft_response_bytes_total",
+  xdsConnected: "weft_xds_connected",
+  xdsUpdatesTotal: "weft_xds_updates_total",
+} as const;
+
+export const GraphNodeSchema = z.object({
+  /** "<name>.<namespace>", or "external" for callers outside the mesh. */
+  id: z.string(),
+  name: z.string(),
+  namespace: z.string(),
+  versions: z.array(z.string()),
+  /** Instances whose sidecar reported within the window. */
+  reportingInstances: z.number().int(),
+  /** Inbound requests per second over the window. */
+  requestsPerSecond: z.number(),
+  errorRate: z.number(),
+  health: z.enum(["healthy", "degraded", "failing", "idle", "unknown"]),
+});
+export type GraphNode = z.infer<typeof GraphNodeSchema>;
+
+export const ServiceGraphSchema = z.object({
+  windowSeconds: z.number().int(),
+  generatedAt: z.string(),
+  nodes: z.array(GraphNodeSchema),
+  edges: z.array(GraphEdgeSchema),
+  /** Sidecars that sent a report within the window; 0 explains an empty graph. */
+  reportingProxies: z.number().int(),
+});
+export type ServiceGraph = z.infer<typeof ServiceGraphSchema>;

@@ -27,16 +27,19 @@ export function structToJson(struct: unknown): Record<string, unknown> {
   return out;
 }
 
+// camelCase on purpose: protobufjs serves google/protobuf/struct.proto from its built-in
+// definitions, whose field names are camelCase even under keepCase; snake_case keys are dropped
+// silently on encode (the metadata arrived as `{ weft: {} }`).
 function jsonToValue(v: unknown): Record<string, unknown> {
-  if (v === null || v === undefined) return { null_value: "NULL_VALUE" };
-  if (typeof v === "string") return { string_value: v };
-  if (typeof v === "number") return { number_value: v };
-  if (typeof v === "boolean") return { bool_value: v };
-  if (Array.isArray(v)) return { list_value: { values: v.map(jsonToValue) } };
-  return { struct_value: jsonToStruct(v as Record<string, unknown>) };
+  if (v === null || v === undefined) return { nullValue: "NULL_VALUE" };
+  if (typeof v === "string") return { stringValue: v };
+  if (typeof v === "number") return { numberValue: v };
+  if (typeof v === "boolean") return { boolValue: v };
+  if (Array.isArray(v)) return { listValue: { values: v.map(jsonToValue) } };
+  return { structValue: jsonToStruct(v as Record<string, unknown>) };
 }
 
-/** Plain JSON object -> Struct in keepCase (snake_case) form, as proto-loader/protobufjs expect here. */
+/** Plain JSON object -> Struct in the form protobufjs/proto-loader encode (see jsonToValue). */
 export function jsonToStruct(obj: Record<string, unknown>): { fields: Record<string, unknown> } {
   const fields: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(obj)) fields[k] = jsonToValue(v);

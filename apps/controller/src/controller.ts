@@ -1,0 +1,128 @@
+// Assembles the controller from typed config: storage -> services -> servers. main.ts and the
+// integration tests both start it through here.
+import type { Server as HttpServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Server as GrpcServer, ServerCredentials } from "@grpc/grpc-js";
+import { createDb, type Db } from "@weft/db";
+import { loadProtos } from "@weft/contracts/proto";
+import type { ControllerConfig } from "./env";
+import { createLogger, type Logger } from "./log";
+import { systemClock, type Clock } from "./ports/clock";
+import { createAuthService } from "./services/auth-service";
+import { createChangeFeed } from "./services/change-feed";
+import { createConfigDistributor, type ConfigDistributor } from "./services/config-distributor";
+import { createMeshService } from "./services/mesh-service";
+import { createProxyRegistry } from "./services/proxy-registry";
+import type { Services } from "./services/services";
+import { createSidecarRegistry, type SidecarRegistry } from "./services/sidecar-registry";
+import { createTelemetryService } from "./services/telemetry-service";
+import { createPrismaAuthRepository } from "./storage/prisma/auth-repository";
+import { createPrismaMeshRepository } from "./storage/prisma/mesh-repository";
+import { createApiServer } from "./transport/http/api-server";
+import { createTelemetryImplementation } from "./transport/telemetry/report-server";
+import { createAdsImplementation } from "./transport/xds/ads-server";
+import { createResourceBuilder } from "./transport/xds/node-resources";
+
+export interface Controller {
+  apiUrl: string;
+  xdsAddress: string;
+  services: Services;
+  distributor: ConfigDistributor;
+  sidecars: SidecarRegistry;
+  db: Db;
+  /** The admin password generated on first start (only then, and only when none was configured). */
+  generatedAdminPassword?: string;
+  close(): Promise<void>;
+}
+
+async function checkMigrated(db: Db) {
+  try {
+    await db.service.count();
+  } catch (err) {
+    const message = String((err as Error).message ?? err);
+    if (/no such table|does not exist/i.test(message)) {
+      throw new Error("the database has no Weft tables yet: run `npm run db:deploy` (with the same DATABASE_URL) first");
+    }
+    throw err;
+  }
+}
+
+export async function startController(config: ControllerConfig, opts: { clock?: Clock; log?: Logger } = {}): Promise<Controller> {
+  const clock = opts.clock ?? systemClock;
+  const log = opts.log ?? createLogger(config.logLevel);
+  const db = createDb(config.databaseUrl);
+  await checkMigrated(db);
+
+  const meshRepo = createPrismaMeshRepository(db);
+  const feed = createChangeFeed();
+  const mesh = createMeshService(meshRepo, feed);
+  const auth = createAuthService(createPrismaAuthRepository(db), clock, { sessionTtlMs: config.sessions.ttlMs });
+  const proxies = createProxyRegistry(clock);
+  const distributor = createConfigDistributor({ repo: meshRepo, feed, clock, log: log.child({ component: "distributor" }) });
+  const sidecars = createSidecarRegistry({ repo: meshRepo, feed, clock, log: log.child({ component: "sidecars" }), graceMs: config.endpointGraceMs });
+  const telemetry = createTelemetryService({ clock, snapshot: () => distributor.current(), onReport: (nodeId) => proxies.reported(nodeId) });
+  const services: Services = { mesh, auth, proxies, telemetry };
+
+  const boot = await auth.bootstrap(config.bootstrap);
+  if (boot.created) log.info({ username: config.bootstrap.username }, "created the admin user");
+  await distributor.start();
+  sidecars.start();
+
+  const protos = loadProtos();
+  const grpc = new GrpcServer({ "grpc.keepalive_time_ms": 30_000, "grpc.keepalive_timeout_ms": 10_000 });
+  grpc.addService(
+    protos.ads.service,
+    createAdsImplementation({ builder: createResourceBuilder(protos), distributor, proxies, sidecars, log: log.child({ component: "xds" }) }),
+  );
+  grpc.addService(protos.telemetry.service, createTelemetryImplementation({ telemetry, log: log.child({ component: "telemetry" }) }));
+  const xdsPort = await new Promise<number>((resolve, reject) =>
+    grpc.bindAsync(`${config.xds.host}:${config.xds.port}`, ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port))),
+  );
+
+  const api: HttpServer = createApiServer({
+    services,
+    cookieSecure: config.sessions.cookieSecure,
+    ...(config.api.publicUrl ? { publicUrl: config.api.publicUrl } : {}),
+    checkHealth: async () => void (await db.$queryRawUnsafe("SELECT 1")),
+    log: log.child({ component: "api" }),
+  });
+  api.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    api.once("error", reject);
+    api.listen(config.api.port, config.api.host, () => resolve());
+  });
+  const apiPort = (api.address() as AddressInfo).port;
+  const apiUrl = `http://${config.api.host.includes(":") ? `[${config.api.host}]` : config.api.host}:${apiPort}`;
+  const xdsAddress = `${config.xds.host}:${xdsPort}`;
+  log.info({ api: apiUrl, xds: xdsAddress }, "controller listening");
+
+  let closed: Promise<void> | undefined;
+  return {
+    apiUrl,
+    xdsAddress,
+    services,
+    distributor,
+    sidecars,
+    db,
+    ...(boot.generatedPassword ? { generatedAdminPassword: boot.generatedPassword } : {}),
+    close: () =>
+      (closed ??= (async () => {
+        distributor.stop();
+        sidecars.stop();
+        await new Promise<void>((resolve) => {
+          const force = setTimeout(() => {
+            grpc.forceShutdown();
+            resolve();
+          }, 2000);
+          grpc.tryShutdown(() => {
+            clearTimeout(force);
+            resolve();
+          });
+        });
+        api.closeAllConnections();
+        await new Promise<void>((resolve) => api.close(() => resolve()));
+        await distributor.settled();
+        await db.$disconnect();
+      })()),
+  };
+}

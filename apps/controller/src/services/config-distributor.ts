@@ -1,0 +1,93 @@
+// Keeps the current data-plane snapshot: rebuilt right after a local commit (change feed) and when
+// another replica changed the database (fingerprint poll). Rebuilds are coalesced: a burst of
+// commits costs one or two rebuilds, never a queue.
+import { buildSnapshot, type MeshSnapshot } from "../domain/snapshot";
+import type { Clock } from "../ports/clock";
+import type { MeshRepository } from "../ports/mesh-repository";
+import type { ChangeFeed } from "./change-feed";
+
+export interface DistributorLog {
+  info(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+export type ConfigDistributor = ReturnType<typeof createConfigDistributor>;
+
+export function createConfigDistributor(deps: { repo: MeshRepository; feed: ChangeFeed; clock: Clock; log: DistributorLog; pollMs?: number }) {
+  const { repo, feed, clock, log } = deps;
+  const pollMs = deps.pollMs ?? 1000;
+  const listeners = new Set<(s: MeshSnapshot) => void>();
+  let current: MeshSnapshot | undefined;
+  let fingerprint = "";
+  let running: Promise<void> | undefined;
+  let again = false;
+  let stopped = false;
+  let pollTimer: { cancel(): void } | undefined;
+  let unsubscribe: (() => void) | undefined;
+
+  async function rebuildOnce(reason: string) {
+    const started = clock.now();
+    const fp = await repo.fingerprint();
+    const state = await repo.loadState();
+    fingerprint = fp;
+    current = buildSnapshot(state);
+    log.info({ revision: current.revision, services: current.services.length, reason, ms: clock.now() - started }, "mesh snapshot rebuilt");
+    for (const l of listeners) l(current);
+  }
+
+  function rebuild(reason: string): Promise<void> {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      try {
+        do {
+          again = false;
+          await rebuildOnce(reason);
+        } while (again && !stopped);
+      } catch (err) {
+        log.error({ err, reason }, "mesh snapshot rebuild failed; keeping the previous one");
+      } finally {
+        running = undefined;
+      }
+    })();
+    return running;
+  }
+
+  function schedulePoll() {
+    if (stopped) return;
+    pollTimer = clock.setTimeout(async () => {
+      try {
+        if ((await repo.fingerprint()) !== fingerprint) await rebuild("database changed");
+      } catch (err) {
+        log.error({ err }, "mesh change poll failed");
+      }
+      schedulePoll();
+    }, pollMs);
+  }
+
+  return {
+    async start() {
+      await rebuild("start");
+      if (!current) throw new Error("could not load the mesh from the database");
+      unsubscribe = feed.subscribe((reason) => void rebuild(reason));
+      schedulePoll();
+    },
+    stop() {
+      stopped = true;
+      pollTimer?.cancel();
+      unsubscribe?.();
+    },
+    current(): MeshSnapshot {
+      if (!current) throw new Error("config distributor not started");
+      return current;
+    },
+    subscribe(listener: (s: MeshSnapshot) => void): () => void {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    /** Resolves once any in-flight rebuild is done (tests, shutdown). */
+    settled: () => running ?? Promise.resolve(),
+  };
+}

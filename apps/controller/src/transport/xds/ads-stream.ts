@@ -1,0 +1,140 @@
+// One ADS stream (state of the world): tracks per type what the client subscribed to, what was
+// sent (version, nonce) and what it ACKed or NACKed, and pushes a type again only when the
+// client's view of it changed. Types are pushed make-before-break: CDS, EDS, then LDS, RDS.
+import { createHash } from "node:crypto";
+import type { ServerDuplexStream } from "@grpc/grpc-js";
+import { RESOURCE_TYPE_URLS, shortTypeName, TypeUrl } from "@weft/contracts/proto";
+import type { MeshSnapshot } from "../../domain/snapshot";
+import type { NodeProfile, NodeResources, ResourceBuilder } from "./node-resources";
+
+export interface DiscoveryRequest {
+  version_info?: string;
+  node?: { id?: string; cluster?: string; metadata?: unknown; user_agent_name?: string; user_agent_version?: string };
+  resource_names?: string[];
+  type_url?: string;
+  response_nonce?: string;
+  error_detail?: { code?: number; message?: string };
+}
+
+export interface DiscoveryResponse {
+  version_info: string;
+  resources: Array<{ type_url: string; value: Buffer }>;
+  type_url: string;
+  nonce: string;
+}
+
+export interface StreamEvents {
+  sent(type: string, version: string, resources: number): void;
+  acked(type: string, version: string): void;
+  nacked(type: string, version: string, reason: string): void;
+}
+
+interface TypeState {
+  /** null = wildcard (every resource of the type the node may see). */
+  names: Set<string> | null;
+  sentHash: string | null;
+  sentVersion: string | null;
+  sentNonce: string | null;
+}
+
+/** LDS and CDS accept wildcard subscriptions (no names); RDS and EDS are always by name. */
+const WILDCARD_TYPES = new Set<string>([TypeUrl.Listener, TypeUrl.Cluster]);
+
+export class AdsStream {
+  private readonly types = new Map<string, TypeState>();
+  private nonce = 0;
+  private snapshot: MeshSnapshot;
+  private resources: NodeResources;
+
+  constructor(
+    private readonly call: Pick<ServerDuplexStream<DiscoveryRequest, DiscoveryResponse>, "write">,
+    private readonly profile: NodeProfile,
+    private readonly builder: ResourceBuilder,
+    snapshot: MeshSnapshot,
+    private readonly events: StreamEvents,
+  ) {
+    this.snapshot = snapshot;
+    this.resources = builder.forNode(snapshot, profile);
+  }
+
+  onRequest(req: DiscoveryRequest): void {
+    const typeUrl = req.type_url ?? "";
+    if (!(RESOURCE_TYPE_URLS as readonly string[]).includes(typeUrl)) return;
+    const short = shortTypeName(typeUrl);
+    const state = this.types.get(typeUrl) ?? { names: null, sentHash: null, sentVersion: null, sentNonce: null };
+    const isNew = !this.types.has(typeUrl);
+    this.types.set(typeUrl, state);
+
+    const nonce = req.response_nonce ?? "";
+    if (nonce) {
+      // A reply to an older response is stale: the client has (or will get) a newer one.
+      if (nonce !== state.sentNonce) return;
+      if (req.error_detail?.message !== undefined || req.error_detail?.code) {
+        this.events.nacked(short, state.sentVersion ?? "", req.error_detail?.message ?? "rejected without a reason");
+      } else {
+        this.events.acked(short, req.version_info ?? "");
+      }
+    }
+
+    const requested = req.resource_names ?? [];
+    const names = requested.length === 0 || requested.includes("*") ? (WILDCARD_TYPES.has(typeUrl) ? null : new Set<string>()) : new Set(requested);
+    const changed = isNew || !sameNames(state.names, names);
+    state.names = names;
+    if (!changed) return;
+
+    // A client reconnecting with the version it already has needs nothing new.
+    if (!nonce && req.version_info) {
+      const { hash } = this.select(typeUrl, state);
+      if (req.version_info.endsWith(`.${hash}`)) {
+        state.sentHash = hash;
+        state.sentVersion = req.version_info;
+        this.events.acked(short, req.version_info);
+        return;
+      }
+    }
+    this.push(typeUrl, state, true);
+  }
+
+  onSnapshot(snapshot: MeshSnapshot): void {
+    if (snapshot === this.snapshot) return;
+    this.snapshot = snapshot;
+    this.resources = this.builder.forNode(snapshot, this.profile);
+    for (const typeUrl of RESOURCE_TYPE_URLS) {
+      const state = this.types.get(typeUrl);
+      if (state) this.push(typeUrl, state, false);
+    }
+  }
+
+  private select(typeUrl: string, state: TypeState) {
+    const all = this.resources.get(typeUrl) ?? new Map();
+    const chosen = state.names === null ? [...all.values()] : [...state.names].flatMap((n) => (all.has(n) ? [all.get(n)!] : []));
+    chosen.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const h = createHash("sha1");
+    for (const r of chosen) h.update(r.name).update("\0").update(r.hash).update("\0");
+    return { chosen, hash: h.digest("hex").slice(0, 12) };
+  }
+
+  private push(typeUrl: string, state: TypeState, force: boolean): void {
+    const { chosen, hash } = this.select(typeUrl, state);
+    if (!force && hash === state.sentHash) return;
+    const version = `${this.snapshot.revision}.${hash}`;
+    const nonce = String(++this.nonce);
+    state.sentHash = hash;
+    state.sentVersion = version;
+    state.sentNonce = nonce;
+    this.call.write({
+      version_info: version,
+      type_url: typeUrl,
+      nonce,
+      resources: chosen.map((r) => ({ type_url: r.any.type_url, value: Buffer.from(r.any.value.buffer, r.any.value.byteOffset, r.any.value.byteLength) })),
+    });
+    this.events.sent(shortTypeName(typeUrl), version, chosen.length);
+  }
+}
+
+function sameNames(a: Set<string> | null, b: Set<string> | null): boolean {
+  if (a === null || b === null) return a === b;
+  if (a.size !== b.size) return false;
+  for (const n of a) if (!b.has(n)) return false;
+  return true;
+}
