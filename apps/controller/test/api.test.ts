@@ -26,12 +26,12 @@ describe("authentication", () => {
     const procedures = Object.keys(appRouter._def.procedures).filter((p) => p !== "auth.login");
     expect(procedures.length).toBeGreaterThan(15);
     for (const path of procedures) {
-      const isQuery = (appRouter._def.procedures as Record<string, { _def: { type: string } }>)[path]!._def.type === "query";
+      const isQuery = (appRouter._def.procedures as unknown as Record<string, { _def: { type: string } }>)[path]!._def.type === "query";
       const res = isQuery
         ? await fetch(`${t.apiUrl}/api/trpc/${path}`)
         : await fetch(`${t.apiUrl}/api/trpc/${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
       expect(res.status, path).toBe(401);
-      const body = await res.json();
+      const body = (await res.json()) as any;
       expect(body.error.data.weftCode, path).toBe("WEFT_UNAUTHENTICATED");
     }
   });
@@ -49,7 +49,7 @@ describe("authentication", () => {
 
   it("leaves /healthz and the OpenAPI document open", async () => {
     expect(await (await t.http("/healthz", { auth: false })).json()).toEqual({ status: "ok" });
-    const doc = await (await t.http("/api/openapi.json", { auth: false })).json();
+    const doc = (await (await t.http("/api/openapi.json", { auth: false })).json()) as any;
     expect(doc.openapi).toMatch(/^3\./);
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/api/v1/services", "/api/v1/services/{serviceId}/split", "/api/v1/proxies"]));
   });
@@ -175,7 +175,7 @@ describe("validation", () => {
       body: JSON.stringify({ backends: [{ version: "v1", weight: 60 }, { version: "v2", weight: 30 }] }),
     });
     expect(res.status).toBe(400);
-    const body = await res.json();
+    const body = (await res.json()) as any;
     expect(body.message).toBe("backends: weights must sum to 100 (they sum to 90)");
     expect(body.data).toMatchObject({ weftCode: "WEFT_VALIDATION", field: "backends" });
   });
@@ -194,10 +194,10 @@ describe("validation", () => {
   it("serves the mesh over REST with a bearer token (create, read, update, delete)", async () => {
     const created = await t.http("/api/v1/services", { method: "POST", body: JSON.stringify({ name: "rest-made", port: 8080, protocol: "grpc" }) });
     expect(created.status).toBe(200);
-    const { service } = await created.json();
-    expect((await (await t.http(`/api/v1/services/${service.id}`)).json()).protocol).toBe("grpc");
+    const { service } = (await created.json()) as any;
+    expect(((await (await t.http(`/api/v1/services/${service.id}`)).json()) as any).protocol).toBe("grpc");
     const patched = await t.http(`/api/v1/services/${service.id}`, { method: "PATCH", body: JSON.stringify({ port: 8081 }) });
-    expect((await patched.json()).service.port).toBe(8081);
+    expect(((await patched.json()) as any).service.port).toBe(8081);
     expect((await t.http(`/api/v1/services/${service.id}`, { method: "DELETE" })).status).toBe(200);
     expect((await t.http(`/api/v1/services/${service.id}`)).status).toBe(404);
   });

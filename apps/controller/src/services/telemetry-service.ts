@@ -68,8 +68,9 @@ export function createTelemetryService(deps: { clock: Clock; snapshot: () => Mes
 
     graph(windowSeconds: number): ServiceGraph {
       const now = deps.clock.now();
-      // Reports lag by up to one interval: the window ends at the last complete second.
-      const endSec = Math.floor(now / 1000) - 1;
+      // A second's report arrives up to one interval after it ends: the window ends at the newest
+      // second whose reports are surely in, so a rate is never understated by a missing report.
+      const endSec = Math.floor(now / 1000) - 2;
       const startSec = endSec - windowSeconds + 1;
       const edges = new Map<string, Agg>();
       const inboundByNode = new Map<string, { requests: number; failures: number }>();

@@ -1,0 +1,81 @@
+import { describe, expect, it } from "vitest";
+import { buildSnapshot, domainsOf } from "./snapshot";
+import type { MeshState } from "./mesh-state";
+
+const state: MeshState = {
+  revision: 7,
+  services: [
+    {
+      id: "s1",
+      name: "reviews",
+      namespace: "shop",
+      protocol: "http",
+      port: 9080,
+      description: "",
+      createdAt: new Date(0),
+      updatedAt: new Date(0),
+      versions: [
+        { id: "a", name: "v1", labels: {} },
+        { id: "b", name: "v2", labels: {} },
+        { id: "c", name: "v3", labels: {} },
+      ],
+      endpoints: [
+        { id: "e2", versionId: "b", address: "10.0.0.2", port: 80, weight: 1, health: "healthy", source: "sidecar", proxyId: "n2", lastSeenAt: null },
+        { id: "e1", versionId: "a", address: "10.0.0.1", port: 80, weight: 3, health: "draining", source: "api", proxyId: null, lastSeenAt: null },
+      ],
+      routes: [
+        { id: "r2", name: "default", priority: 1, match: { path: { type: "prefix", value: "/" }, headers: [] }, backends: [{ version: "v1", weight: 70 }, { version: "v2", weight: 30 }, { version: "v3", weight: 0 }] },
+        { id: "r1", name: "canary", priority: 0, match: { path: { type: "exact", value: "/x" }, headers: [] }, backends: [{ version: "v1", weight: 0 }, { version: "v3", weight: 100 }] },
+      ],
+    },
+    { id: "s2", name: "db", namespace: "shop", protocol: "tcp", port: 5432, description: "", createdAt: new Date(0), updatedAt: new Date(0), versions: [], endpoints: [], routes: [] },
+    { id: "s3", name: "auth", namespace: "shop", protocol: "grpc", port: 50051, description: "", createdAt: new Date(0), updatedAt: new Date(0), versions: [], endpoints: [], routes: [] },
+  ],
+};
+
+describe("buildSnapshot", () => {
+  const snap = buildSnapshot(state);
+
+  it("orders routes by priority and resolves actions: zero legs dropped, one leg becomes a plain cluster", () => {
+    const reviews = snap.services.find((s) => s.key === "reviews.shop")!;
+    expect(reviews.routes.map((r) => r.name)).toEqual(["canary", "default"]);
+    expect(reviews.routes[0]!.action).toEqual({ kind: "cluster", cluster: "reviews.shop|v3" });
+    expect(reviews.routes[1]!.action).toEqual({
+      kind: "weighted",
+      clusters: [
+        { name: "reviews.shop|v1", weight: 70 },
+        { name: "reviews.shop|v2", weight: 30 },
+      ],
+    });
+  });
+
+  it("gives a service without routes one catch-all route to the whole service", () => {
+    expect(snap.services.find((s) => s.key === "auth.shop")!.routes).toEqual([
+      { name: "default", match: { path: { type: "prefix", value: "/" }, headers: [] }, action: { kind: "cluster", cluster: "auth.shop" } },
+    ]);
+  });
+
+  it("has no virtual host for a TCP service but still its clusters", () => {
+    expect(snap.services.map((s) => s.key)).toEqual(["auth.shop", "reviews.shop"]);
+    expect(snap.clusters.map((c) => c.name)).toContain("db.shop");
+  });
+
+  it("builds a cluster per service and per version with the matching endpoints", () => {
+    expect(snap.clusters.filter((c) => c.service === "reviews").map((c) => c.name)).toEqual(["reviews.shop", "reviews.shop|v1", "reviews.shop|v2", "reviews.shop|v3"]);
+    expect(snap.endpoints.get("reviews.shop")!.map((e) => e.address)).toEqual(["10.0.0.1", "10.0.0.2"]);
+    expect(snap.endpoints.get("reviews.shop|v1")).toEqual([{ address: "10.0.0.1", port: 80, weight: 3, health: "draining" }]);
+    expect(snap.endpoints.get("reviews.shop|v3")).toEqual([]);
+    expect(snap.revision).toBe(7);
+  });
+});
+
+it("lists every authority a caller may use", () => {
+  expect(domainsOf({ name: "reviews", namespace: "shop", port: 9080 })).toEqual([
+    "reviews",
+    "reviews:9080",
+    "reviews.shop",
+    "reviews.shop:9080",
+    "reviews.shop.svc",
+    "reviews.shop.svc:9080",
+  ]);
+});
