@@ -3,3 +3,4 @@ export * from "./repo";
 export * from "./temp-db";
 export * from "./echo-server";
 export * from "./fake-clock";
+export * from "./ads-test-server";

@@ -1,0 +1,49 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "./env";
+
+describe("loadConfig", () => {
+  it("applies the documented defaults", () => {
+    const c = loadConfig({ WEFT_SERVICE: "reviews", WEFT_APP_PORT: "9080" });
+    expect(c).toMatchObject({
+      service: "reviews",
+      namespace: "default",
+      version: "v1",
+      protocol: "http",
+      app: { address: "127.0.0.1", port: 9080 },
+      servicePort: 9080,
+      inbound: { address: "127.0.0.1", port: 15006 },
+      outbound: { port: 15001 },
+      adminPort: 15000,
+      controller: "127.0.0.1:18000",
+      logLevel: "info",
+      register: true,
+      reportIntervalMs: 1000,
+    });
+    expect(c.nodeId).toMatch(/^reviews-v1-.+-\d+$/);
+  });
+
+  it("accepts port 0 for the sidecar's own listeners", () => {
+    const c = loadConfig({ WEFT_SERVICE: "a", WEFT_APP_PORT: "1", WEFT_INBOUND_PORT: "0", WEFT_OUTBOUND_PORT: "0", WEFT_ADMIN_PORT: "0", WEFT_REGISTER: "false" });
+    expect([c.inbound.port, c.outbound.port, c.adminPort, c.register]).toEqual([0, 0, 0, false]);
+  });
+
+  it("names every offending variable", () => {
+    let error: unknown;
+    try {
+      loadConfig({ WEFT_APP_PORT: "http", WEFT_LOG_LEVEL: "loud", WEFT_CONTROLLER: "nowhere" });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const issues = (error as ConfigError).issues.join("\n");
+    expect(issues).toContain("WEFT_SERVICE: is required");
+    expect(issues).toContain("WEFT_APP_PORT: must be a port number (1-65535)");
+    expect(issues).toContain("WEFT_LOG_LEVEL: must be one of");
+    expect(issues).toContain("WEFT_CONTROLLER: must be host:port");
+  });
+
+  it("treats empty values as unset and rejects invalid service names", () => {
+    expect(loadConfig({ WEFT_SERVICE: "a", WEFT_APP_PORT: "1", WEFT_NAMESPACE: "" }).namespace).toBe("default");
+    expect(() => loadConfig({ WEFT_SERVICE: "Bad_Name", WEFT_APP_PORT: "1" })).toThrow(/WEFT_SERVICE: use lowercase/);
+  });
+});

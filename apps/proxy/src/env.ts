@@ -1,0 +1,104 @@
+// The only reader of process.env: validates the WEFT_* variables (zod) into a typed SidecarConfig.
+// Errors name the variable and say what is expected. Empty values count as unset.
+import { hostname } from "node:os";
+import { z } from "zod";
+import { NameSchema, NamespaceSchema, ProtocolSchema, type Protocol } from "@weft/contracts";
+import pkg from "../package.json" with { type: "json" };
+
+export interface SidecarConfig {
+  service: string;
+  namespace: string;
+  version: string;
+  protocol: Protocol;
+  labels: Record<string, string>;
+  /** The local application the inbound listener forwards to. */
+  app: { address: string; port: number };
+  /** The port other services address this service by. */
+  servicePort: number;
+  /** 0 = any free port (tests); the bound port is what the controller is told. */
+  inbound: { address: string; port: number };
+  /** Always bound on 127.0.0.1. */
+  outbound: { port: number };
+  adminPort: number;
+  /** gRPC `host:port` of the controller (xDS and telemetry). */
+  controller: string;
+  nodeId: string;
+  logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+  /** Ask the controller to register this instance as an endpoint of its service. */
+  register: boolean;
+  reportIntervalMs: number;
+  proxyVersion: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly issues: string[]) {
+    super(`invalid sidecar configuration:\n  ${issues.join("\n  ")}`);
+    this.name = "ConfigError";
+  }
+}
+
+const unsetIfEmpty = (v: unknown) => (v === "" ? undefined : v);
+const portOf = (text: z.ZodString, min: number) =>
+  text
+    .regex(/^\d+$/, `must be a port number (${min}-65535)`)
+    .transform(Number)
+    .pipe(z.number().min(min, `must be a port number (${min}-65535)`).max(65535, `must be a port number (${min}-65535)`));
+const port = (min: number) => z.preprocess(unsetIfEmpty, portOf(z.string(), min));
+const text = () => z.preprocess(unsetIfEmpty, z.string().min(1));
+const bool = z.preprocess(
+  unsetIfEmpty,
+  z.enum(["true", "false", "1", "0"], { error: 'must be "true" or "false"' }).transform((v) => v === "true" || v === "1"),
+);
+
+const EnvSchema = z.object({
+  WEFT_SERVICE: z.preprocess(unsetIfEmpty, z.string({ error: "is required (the service this sidecar fronts, e.g. reviews)" }).pipe(NameSchema)),
+  WEFT_NAMESPACE: z.preprocess(unsetIfEmpty, NamespaceSchema.default("default")),
+  WEFT_VERSION: z.preprocess(unsetIfEmpty, NameSchema.default("v1")),
+  WEFT_PROTOCOL: z.preprocess(unsetIfEmpty, ProtocolSchema.default("http")),
+  WEFT_APP_ADDRESS: text().default("127.0.0.1"),
+  WEFT_APP_PORT: z.preprocess(unsetIfEmpty, portOf(z.string({ error: "is required (the port your application listens on)" }), 1)),
+  WEFT_SERVICE_PORT: port(1).optional(),
+  WEFT_INBOUND_ADDRESS: text().default("127.0.0.1"),
+  WEFT_INBOUND_PORT: port(0).default(15006),
+  WEFT_OUTBOUND_PORT: port(0).default(15001),
+  WEFT_ADMIN_PORT: port(0).default(15000),
+  WEFT_CONTROLLER: z.preprocess(unsetIfEmpty, z.string().regex(/^[^\s:]+:\d+$|^\[[0-9a-fA-F:]+\]:\d+$/, "must be host:port, e.g. 127.0.0.1:18000").default("127.0.0.1:18000")),
+  WEFT_NODE_ID: text().optional(),
+  WEFT_LOG_LEVEL: z.preprocess(
+    unsetIfEmpty,
+    z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], { error: "must be one of fatal, error, warn, info, debug, trace, silent" }).default("info"),
+  ),
+  WEFT_REGISTER: bool.default(true),
+  WEFT_REPORT_INTERVAL_MS: z.preprocess(
+    unsetIfEmpty,
+    z.string().regex(/^\d+$/, "must be a whole number of milliseconds").transform(Number).pipe(z.number().min(100, "must be at least 100 ms")).default(1000),
+  ),
+});
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): SidecarConfig {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${String(i.path[0] ?? "?")}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const service = e.WEFT_SERVICE;
+  const appPort = e.WEFT_APP_PORT;
+  return {
+    service,
+    namespace: e.WEFT_NAMESPACE,
+    version: e.WEFT_VERSION,
+    protocol: e.WEFT_PROTOCOL,
+    labels: {},
+    app: { address: e.WEFT_APP_ADDRESS, port: appPort },
+    servicePort: e.WEFT_SERVICE_PORT ?? appPort,
+    inbound: { address: e.WEFT_INBOUND_ADDRESS, port: e.WEFT_INBOUND_PORT },
+    outbound: { port: e.WEFT_OUTBOUND_PORT },
+    adminPort: e.WEFT_ADMIN_PORT,
+    controller: e.WEFT_CONTROLLER,
+    nodeId: e.WEFT_NODE_ID ?? `${service}-${e.WEFT_VERSION}-${hostname()}-${process.pid}`,
+    logLevel: e.WEFT_LOG_LEVEL,
+    register: e.WEFT_REGISTER,
+    reportIntervalMs: e.WEFT_REPORT_INTERVAL_MS,
+    proxyVersion: pkg.version,
+  };
+}

@@ -1,0 +1,45 @@
+// Composition root: environment -> sidecar -> signal handling. SIGTERM/SIGINT stop accepting,
+// drain in-flight requests for up to DRAIN_MS, then exit; a second signal exits at once.
+import { pino } from "pino";
+import { ConfigError, loadConfig } from "./env";
+import { createSidecar } from "./sidecar";
+
+const DRAIN_MS = 5_000;
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`weft-proxy: ${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const logger = pino({ level: config.logLevel, base: { node: config.nodeId } });
+  const sidecar = await createSidecar(config, { logger, processMetrics: true });
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      logger.warn({ signal }, "second signal: exiting now");
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info({ signal, drainMs: DRAIN_MS }, "shutting down: draining in-flight requests");
+    sidecar.close({ drainMs: DRAIN_MS }).then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, "error during shutdown");
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`weft-proxy: ${(err as Error)?.stack ?? String(err)}\n`);
+  process.exit(1);
+});

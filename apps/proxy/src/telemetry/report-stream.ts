@@ -1,0 +1,176 @@
+// Telemetry report stream to the controller (weft.telemetry.v1.TelemetryService/Report, same gRPC
+// address as xDS): every interval one TelemetryReport with the edge deltas of the window — also
+// when empty, as a heartbeat. Sent reports stay in a small FIFO until the controller's ReportAck;
+// if the stream dies first, their deltas are merged back and go out with the next report, so
+// nothing is lost while the controller is away (a lost ack may double count a window). While away
+// or unacknowledged, deltas aggregate into one window; EdgeStats caps the series and the FIFO is
+// bounded, so memory stays bounded. Nothing here touches the request path.
+import { credentials, type Client, type ClientDuplexStream } from "@grpc/grpc-js";
+import type { EdgeSample } from "@weft/contracts";
+import type { Protos } from "@weft/contracts/proto";
+import type { Logger } from "pino";
+import type { Backoff } from "../core/backoff";
+import type { Clock } from "../core/clock";
+import type { ProxyEvents } from "../core/events";
+import type { WorkloadIdentity } from "../core/runtime-config";
+import type { EdgeStats } from "./edge-stats";
+
+export interface ReportStreamOptions {
+  address: string;
+  protos: Protos;
+  clock: Clock;
+  backoff: Backoff;
+  events: ProxyEvents;
+  logger: Logger;
+  stats: EdgeStats;
+  intervalMs: number;
+  nodeId: string;
+  identity: WorkloadIdentity;
+}
+
+export interface ReportStream {
+  start(): void;
+  /** Reports acknowledged by the controller since start. */
+  readonly acked: number;
+  close(): void;
+}
+
+/** Intervals without an ack after which the stream is presumed dead and reopened. */
+const ACK_DEADLINE_INTERVALS = 10;
+/** Reports sent but not yet acknowledged; beyond this, windows aggregate instead. */
+const MAX_UNACKED = 4;
+
+function toWire(e: EdgeSample): Record<string, unknown> {
+  return {
+    direction: e.direction,
+    source_service: e.sourceService,
+    source_namespace: e.sourceNamespace,
+    source_version: e.sourceVersion,
+    destination_service: e.destinationService,
+    destination_namespace: e.destinationNamespace,
+    destination_version: e.destinationVersion,
+    route: e.route,
+    status_class: e.statusClass,
+    requests: e.requests,
+    failures: e.failures,
+    duration_sum_ms: e.durationSumMs,
+    duration_buckets: e.durationBuckets,
+    request_bytes: e.requestBytes,
+    response_bytes: e.responseBytes,
+  };
+}
+
+export function createReportStream(options: ReportStreamOptions): ReportStream {
+  const { protos, clock, backoff, events, logger, stats, intervalMs, address } = options;
+  let client: Client | undefined;
+  let call: ClientDuplexStream<Record<string, unknown>, unknown> | undefined;
+  let connected = false;
+  let stopped = false;
+  let tickTimer: { cancel(): void } | undefined;
+  let retryTimer: { cancel(): void } | undefined;
+  let windowStartMs = clock.now();
+  const unacked: Array<{ windowStartMs: number; sentAt: number; edges: EdgeSample[] }> = [];
+  let acked = 0;
+
+  /** Unacknowledged reports will never be acked: their deltas rejoin the current window. */
+  function restoreUnacked(): void {
+    if (unacked.length === 0) return;
+    windowStartMs = unacked[0]!.windowStartMs;
+    for (const report of unacked.splice(0)) stats.restoreWindow(report.edges);
+  }
+
+  function connect(): void {
+    retryTimer = undefined;
+    if (stopped) return;
+    client = new protos.telemetry(address, credentials.createInsecure(), { "grpc.use_local_subchannel_pool": 1 });
+    const stream = (client as unknown as { Report(): typeof call }).Report()!;
+    call = stream;
+    let ended = false;
+    const onEnd = (reason: string) => {
+      if (ended) return;
+      ended = true;
+      if (call !== stream) return;
+      disconnect();
+      if (stopped) return;
+      const delay = backoff.next();
+      logger.debug({ controller: address, reason, retryInMs: delay }, "telemetry stream down; aggregating until it is back");
+      retryTimer = clock.setTimeout(connect, delay);
+    };
+    stream.on("metadata", () => {
+      if (connected || call !== stream) return;
+      connected = true;
+      events.emit("reportConnection", true);
+    });
+    stream.on("data", () => {
+      backoff.reset();
+      // Acks arrive in order on one stream.
+      const settled = unacked.shift();
+      if (settled === undefined) return;
+      acked++;
+      events.emit("reportAck", { windowStartMs: settled.windowStartMs });
+    });
+    stream.on("error", (err: Error & { details?: string }) => onEnd(err.details ?? err.message));
+    stream.on("status", () => onEnd("status"));
+    stream.on("end", () => onEnd("ended by the controller"));
+  }
+
+  function disconnect(): void {
+    const stream = call;
+    call = undefined;
+    restoreUnacked();
+    if (connected) events.emit("reportConnection", false);
+    connected = false;
+    stream?.cancel();
+    client?.close();
+    client = undefined;
+  }
+
+  function report(): void {
+    if (call === undefined) return; // controller away: keep aggregating into this window
+    const now = clock.now();
+    const oldest = unacked[0];
+    if (oldest !== undefined && now - oldest.sentAt >= ACK_DEADLINE_INTERVALS * intervalMs) {
+      logger.warn({ controller: address }, "telemetry reports are not acknowledged; reopening the stream");
+      disconnect();
+      retryTimer = clock.setTimeout(connect, backoff.next());
+      return;
+    }
+    if (unacked.length >= MAX_UNACKED) return; // controller slow to ack: aggregate
+    const edges = stats.takeWindow();
+    unacked.push({ windowStartMs, sentAt: now, edges });
+    call.write({
+      node_id: options.nodeId,
+      service: options.identity.service,
+      namespace: options.identity.namespace,
+      version: options.identity.version,
+      window_start_ms: windowStartMs,
+      window_ms: Math.max(1, now - windowStartMs),
+      edges: edges.map(toWire),
+    });
+    windowStartMs = now;
+  }
+
+  function tick(): void {
+    tickTimer = undefined;
+    if (stopped) return;
+    report();
+    tickTimer = clock.setTimeout(tick, intervalMs);
+  }
+
+  return {
+    start() {
+      windowStartMs = clock.now();
+      connect();
+      tickTimer = clock.setTimeout(tick, intervalMs);
+    },
+    get acked() {
+      return acked;
+    },
+    close() {
+      stopped = true;
+      tickTimer?.cancel();
+      retryTimer?.cancel();
+      disconnect();
+    },
+  };
+}
