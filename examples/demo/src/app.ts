@@ -1,78 +1,10 @@
-// One small HTTP service of the demo bookshop; which one is chosen by DEMO_SERVICE:
-//   storefront  the shop page and API; calls catalog and reviews
-//   catalog     the books
-//   reviews     v1: reviews only; v2: reviews with star ratings (calls ratings)
-//   ratings     star ratings
-// It knows nothing about the mesh: it calls http://catalog/... and lets HTTP_PROXY (its sidecar's
-// outbound listener) carry the call, as any app honouring HTTP_PROXY would.
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import { EnvHttpProxyAgent, fetch, setGlobalDispatcher } from "undici";
-import { BOOKS, RATINGS, REVIEWS, type Book } from "./catalog-data";
-import { renderShop } from "./shop-page";
+// Process entry of one demo service (DEMO_SERVICE, DEMO_VERSION, PORT). Outgoing calls honour
+// HTTP_PROXY / NO_PROXY, which the demo launcher points at the instance's sidecar.
+import { EnvHttpProxyAgent } from "undici";
+import { startDemoApp } from "./demo-app";
 
 const service = process.env.DEMO_SERVICE ?? "storefront";
 const version = process.env.DEMO_VERSION ?? "v1";
-const port = Number(process.env.PORT ?? 8080);
-setGlobalDispatcher(new EnvHttpProxyAgent());
-
-interface ReviewsReply {
-  version: string;
-  reviews: Array<{ reviewer: string; text: string; stars?: number }>;
-}
-
-async function getJson<T>(url: string): Promise<T> {
-  const res = await fetch(url, { signal: AbortSignal.timeout(3000) });
-  if (!res.ok) throw new Error(`${url} answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
-  return (await res.json()) as T;
-}
-
-function send(res: ServerResponse, status: number, body: unknown, type = "application/json") {
-  res.writeHead(status, { "content-type": type, "x-served-by": `${service}-${version}` });
-  res.end(type === "application/json" ? JSON.stringify(body) : String(body));
-}
-
-async function product(id: string) {
-  const [book, reviews] = await Promise.all([
-    getJson<Book>(`http://catalog/books/${id}`),
-    getJson<ReviewsReply>(`http://reviews/reviews/${id}`).catch((err: Error) => ({ version: "unavailable", reviews: [], error: err.message })),
-  ]);
-  return { book, reviews };
-}
-
-const handlers: Record<string, (req: IncomingMessage, res: ServerResponse, path: string[]) => Promise<void>> = {
-  async storefront(_req, res, path) {
-    if (path[0] === "api" && path[1] === "products" && path[2]) return send(res, 200, await product(path[2]));
-    if (path.length === 0) {
-      const books = await getJson<Book[]>("http://catalog/books");
-      const details = await Promise.all(books.map((b) => product(b.id)));
-      return send(res, 200, renderShop(details, version), "text/html; charset=utf-8");
-    }
-    send(res, 404, { error: "not found" });
-  },
-  async catalog(_req, res, path) {
-    if (path[0] !== "books") return send(res, 404, { error: "not found" });
-    if (!path[1]) return send(res, 200, BOOKS);
-    const book = BOOKS.find((b) => b.id === path[1]);
-    return book ? send(res, 200, book) : send(res, 404, { error: `no book ${path[1]}` });
-  },
-  async reviews(_req, res, path) {
-    if (path[0] !== "reviews" || !path[1]) return send(res, 404, { error: "not found" });
-    const reviews = REVIEWS[path[1]] ?? [];
-    if (version === "v1") return send(res, 200, { version, reviews });
-    const { stars } = await getJson<{ stars: number }>(`http://ratings/ratings/${path[1]}`);
-    return send(res, 200, { version, reviews: reviews.map((r) => ({ ...r, stars })) });
-  },
-  async ratings(_req, res, path) {
-    if (path[0] !== "ratings" || !path[1]) return send(res, 404, { error: "not found" });
-    return send(res, 200, { stars: RATINGS[path[1]] ?? 0 });
-  },
-};
-
-const handle = handlers[service];
-if (!handle) throw new Error(`DEMO_SERVICE must be one of ${Object.keys(handlers).join(", ")}`);
-
-createServer((req, res) => {
-  const path = (req.url ?? "/").split("?")[0]!.split("/").filter(Boolean);
-  if (path[0] === "healthz") return send(res, 200, { service, version });
-  handle(req, res, path).catch((err: Error) => send(res, 502, { error: `${service} could not answer: ${err.message}` }));
-}).listen(port, "127.0.0.1", () => console.log(JSON.stringify({ msg: "listening", service, version, port })));
+const app = await startDemoApp({ service, version, port: Number(process.env.PORT ?? 8080), dispatcher: new EnvHttpProxyAgent() });
+console.log(JSON.stringify({ msg: "listening", service, version, port: app.port }));
+for (const signal of ["SIGTERM", "SIGINT"] as const) process.on(signal, () => void app.close().then(() => process.exit(0)));
