@@ -62,8 +62,12 @@ function start(name, command, commandArgs, env, cwd = root) {
   child.stderr.pipe(log);
   child.on("exit", (code, signal) => {
     if (!stopping) {
-      console.error(`\n${name} exited (${signal ?? code}); see ${join(dataDir, "logs", `${name}.log`)}`);
-      stop(1);
+      const file = join(dataDir, "logs", `${name}.log`);
+      log.end(() => {
+        const tail = readFileSync(file, "utf8").trimEnd().split("\n").slice(-25).join("\n");
+        console.error(`\n${name} exited (${signal ?? code}). The end of ${file}:\n${tail}\n`);
+        stop(1);
+      });
     }
   });
   children.push({ name, child });
@@ -150,7 +154,7 @@ try {
   console.log(`   Sign in     admin / ${creds.password}`);
   if (profile === "dev") console.log(`               (saved in ${join(dataDir, "credentials.json")})`);
   console.log(`   API         ${controllerUrl}/api/v1   (OpenAPI: ${controllerUrl}/api/openapi.json)`);
-  console.log(`   API token   Authorization: Bearer ${creds.token.slice(0, 12)}…  (full value in credentials.json)`);
+  if (profile === "dev") console.log(`   API token   Authorization: Bearer ${creds.token.slice(0, 12)}…  (full value in credentials.json)`);
   if (demoUrl) console.log(`   Demo shop   ${demoUrl}   (load generator running)`);
   console.log(`   Logs        ${join(dataDir, "logs")}`);
   console.log(`\n Press Ctrl-C to stop.\n${line}\n`);

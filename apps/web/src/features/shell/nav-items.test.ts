@@ -1,0 +1,12 @@
+import { describe, expect, it } from "vitest";
+import { activeNavItem } from "./nav-items";
+
+describe("activeNavItem", () => {
+  it("matches sections and their sub-pages, not look-alikes", () => {
+    expect(activeNavItem("/")?.label).toBe("Service graph");
+    expect(activeNavItem("/services")?.label).toBe("Services");
+    expect(activeNavItem("/services/svc_1")?.label).toBe("Services");
+    expect(activeNavItem("/servicesx")).toBeUndefined();
+    expect(activeNavItem("/revisions")?.label).toBe("Revisions");
+  });
+});

@@ -1,0 +1,20 @@
+"use client";
+// Provides react-query and the tRPC client to every client component. Created once per tab.
+import { QueryClientProvider } from "@tanstack/react-query";
+import { createTRPCClient, httpBatchLink } from "@trpc/client";
+import type { AppRouter } from "@weft/controller/router";
+import { useState, type ReactNode } from "react";
+import { TRPC_URL, TRPCProvider } from "./client";
+import { createQueryClient } from "./query-client";
+
+export function ApiProvider({ children }: { children: ReactNode }) {
+  const [queryClient] = useState(createQueryClient);
+  const [trpcClient] = useState(() => createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: TRPC_URL })] }));
+  return (
+    <QueryClientProvider client={queryClient}>
+      <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
+        {children}
+      </TRPCProvider>
+    </QueryClientProvider>
+  );
+}
