@@ -46,4 +46,22 @@ describe("loadConfig", () => {
     expect(loadConfig({ WEFT_SERVICE: "a", WEFT_APP_PORT: "1", WEFT_NAMESPACE: "" }).namespace).toBe("default");
     expect(() => loadConfig({ WEFT_SERVICE: "Bad_Name", WEFT_APP_PORT: "1" })).toThrow(/WEFT_SERVICE: use lowercase/);
   });
+
+  it("identity and state: join token (validated, never echoed), CA address defaulting to the controller, a stable state directory", () => {
+    const c = loadConfig({ WEFT_SERVICE: "reviews", WEFT_APP_PORT: "1", WEFT_JOIN_TOKEN: "weft_jt_abc-DEF_123", WEFT_CONTROLLER: "ctl:18000" });
+    expect(c).toMatchObject({ joinToken: "weft_jt_abc-DEF_123", caAddress: "ctl:18000", stateDir: ".weft-sidecar/reviews.default-v1" });
+    expect(loadConfig({ WEFT_SERVICE: "a", WEFT_APP_PORT: "1", WEFT_CA_ADDRESS: "ca:9443", WEFT_NODE_ID: "a/b c", WEFT_STATE_DIR: "" })).toMatchObject({
+      caAddress: "ca:9443",
+      joinToken: undefined,
+      stateDir: ".weft-sidecar/a_b_c",
+    });
+    let error: ConfigError | undefined;
+    try {
+      loadConfig({ WEFT_SERVICE: "a", WEFT_APP_PORT: "1", WEFT_JOIN_TOKEN: "secret-but-wrong" });
+    } catch (e) {
+      error = e as ConfigError;
+    }
+    expect(error?.issues).toEqual(["WEFT_JOIN_TOKEN: must be a join token (weft_jt_…) created with the controller's workloadTokens API"]);
+    expect(error?.message).not.toContain("secret-but-wrong");
+  });
 });

@@ -1,6 +1,7 @@
 // The only reader of process.env: validates the WEFT_* variables (zod) into a typed SidecarConfig.
 // Errors name the variable and say what is expected. Empty values count as unset.
 import { hostname } from "node:os";
+import { join } from "node:path";
 import { z } from "zod";
 import { NameSchema, NamespaceSchema, ProtocolSchema, type Protocol } from "@weft/contracts";
 import pkg from "../package.json" with { type: "json" };
@@ -28,6 +29,12 @@ export interface SidecarConfig {
   register: boolean;
   reportIntervalMs: number;
   proxyVersion: string;
+  /** Join token for the mesh CA (`weft_jt_…`); undefined = no workload identity (no mTLS). Secret: never logged. */
+  joinToken: string | undefined;
+  /** gRPC `host:port` of the CA (the controller by default). */
+  caAddress: string;
+  /** Where the last good config and the workload certificate are kept. */
+  stateDir: string;
 }
 
 export class ConfigError extends Error {
@@ -45,10 +52,14 @@ const portOf = (text: z.ZodString, min: number) =>
     .pipe(z.number().min(min, `must be a port number (${min}-65535)`).max(65535, `must be a port number (${min}-65535)`));
 const port = (min: number) => z.preprocess(unsetIfEmpty, portOf(z.string(), min));
 const text = () => z.preprocess(unsetIfEmpty, z.string().min(1));
+/** Optional inside the preprocess, so that "" (unset) is accepted, not only a missing key. */
+const optionalText = () => z.preprocess(unsetIfEmpty, z.string().min(1).optional());
 const bool = z.preprocess(
   unsetIfEmpty,
   z.enum(["true", "false", "1", "0"], { error: 'must be "true" or "false"' }).transform((v) => v === "true" || v === "1"),
 );
+
+const hostPort = (example: string) => z.string().regex(/^[^\s:]+:\d+$|^\[[0-9a-fA-F:]+\]:\d+$/, `must be host:port, e.g. ${example}`);
 
 const EnvSchema = z.object({
   WEFT_SERVICE: z.preprocess(unsetIfEmpty, z.string({ error: "is required (the service this sidecar fronts, e.g. reviews)" }).pipe(NameSchema)),
@@ -62,8 +73,11 @@ const EnvSchema = z.object({
   WEFT_INBOUND_PORT: port(0).default(15006),
   WEFT_OUTBOUND_PORT: port(0).default(15001),
   WEFT_ADMIN_PORT: port(0).default(15000),
-  WEFT_CONTROLLER: z.preprocess(unsetIfEmpty, z.string().regex(/^[^\s:]+:\d+$|^\[[0-9a-fA-F:]+\]:\d+$/, "must be host:port, e.g. 127.0.0.1:18000").default("127.0.0.1:18000")),
-  WEFT_NODE_ID: text().optional(),
+  WEFT_CONTROLLER: z.preprocess(unsetIfEmpty, hostPort("127.0.0.1:18000").default("127.0.0.1:18000")),
+  WEFT_CA_ADDRESS: z.preprocess(unsetIfEmpty, hostPort("127.0.0.1:18000").optional()),
+  WEFT_JOIN_TOKEN: z.preprocess(unsetIfEmpty, z.string().regex(/^weft_jt_[A-Za-z0-9_-]+$/, "must be a join token (weft_jt_…) created with the controller's workloadTokens API").optional()),
+  WEFT_STATE_DIR: optionalText(),
+  WEFT_NODE_ID: optionalText(),
   WEFT_LOG_LEVEL: z.preprocess(
     unsetIfEmpty,
     z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], { error: "must be one of fatal, error, warn, info, debug, trace, silent" }).default("info"),
@@ -100,5 +114,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     register: e.WEFT_REGISTER,
     reportIntervalMs: e.WEFT_REPORT_INTERVAL_MS,
     proxyVersion: pkg.version,
+    joinToken: e.WEFT_JOIN_TOKEN,
+    caAddress: e.WEFT_CA_ADDRESS ?? e.WEFT_CONTROLLER,
+    // Stable across restarts (the default node id is not: it has the pid), so a restart finds its state.
+    stateDir: e.WEFT_STATE_DIR ?? join(".weft-sidecar", (e.WEFT_NODE_ID ?? `${service}.${e.WEFT_NAMESPACE}-${e.WEFT_VERSION}`).replace(/[^A-Za-z0-9._-]/g, "_")),
   };
 }

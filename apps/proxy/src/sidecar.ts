@@ -1,6 +1,7 @@
-// Assembles one sidecar: binds the outbound, inbound and admin listeners (ports from config, 0 =
-// any), then tells the controller the bound ports (node metadata) and starts xDS and telemetry.
-// The listeners serve from the first moment (WEFT_NO_CONFIG until the controller answers).
+// Assembles one sidecar: the workload identity (certificate from the mesh CA, or from disk), the
+// outbound, inbound and admin listeners (ports from config, 0 = any), the last good config from
+// disk, then tells the controller the bound ports (node metadata) and starts xDS and telemetry.
+// The listeners serve from the first moment (WEFT_NO_CONFIG until a config is there).
 import type { Server } from "node:http";
 import { pino, type Logger } from "pino";
 import type { SidecarMetadata } from "@weft/contracts";
@@ -12,29 +13,39 @@ import { createProxyEvents, type ProxyEvents } from "./core/events";
 import { EMPTY_SNAPSHOT, type ConfigSnapshot, type WorkloadIdentity } from "./core/runtime-config";
 import { EXTERNAL, UNKNOWN } from "./core/request-context";
 import { closeServer, listen } from "./core/http-server";
+import type { ProxyListener } from "./core/proxy-listener";
 import { createUpstreamPools } from "./upstream/pools";
 import { createOutboundHandler } from "./outbound/stack";
-import { createOutboundServer } from "./outbound/listener";
+import { createOutboundListener } from "./outbound/listener";
 import { createInboundHandler } from "./inbound/stack";
-import { createInboundServer } from "./inbound/listener";
+import { createInboundListener } from "./inbound/listener";
+import { createTcpProxy } from "./tcp/tcp-proxy";
+import { createTcpListeners } from "./tcp/tcp-listeners";
+import { createTlsProvider } from "./tls/material";
+import { createIdentityManager, type IdentityManager } from "./identity/identity-manager";
+import { createCaSigner } from "./identity/ca-client";
+import { createCertificateStore } from "./identity/certificate-store";
 import { createConfigStore } from "./discovery/config-store";
+import { createHealthChecking } from "./health/health-checker";
 import { endpointKeys } from "./discovery/snapshot-builder";
 import { createAdsClient } from "./discovery/ads-client";
 import { buildNode } from "./discovery/node";
+import { createStateDir } from "./discovery/persist";
+import { createConfigPersistence } from "./discovery/persist-config";
 import { createEdgeStats } from "./telemetry/edge-stats";
 import { createMetrics } from "./telemetry/prometheus";
 import { createReportStream } from "./telemetry/report-stream";
 import { createAdminServer } from "./admin/admin-server";
-import { readiness } from "./admin/readiness";
+import { readiness, type ConfigOrigin } from "./admin/readiness";
 import { configDump } from "./admin/config-dump";
 
 export interface SidecarOptions {
-  /** Timers for reconnect backoff and telemetry intervals (tests: createFakeClock()). */
+  /** Timers for reconnect backoff, telemetry intervals, certificate rotation, gRPC deadlines (tests: createFakeClock()). */
   clock?: Clock;
-  /** Uniform [0, 1): weighted splits, round-robin start, backoff jitter. */
+  /** Uniform [0, 1): weighted splits, round-robin start, backoff and rotation jitter. */
   random?: () => number;
   logger?: Logger;
-  /** Reconnect backoff for the xDS and telemetry streams (defaults: 500 ms doubling to 30 s). */
+  /** Reconnect backoff for the xDS, telemetry and CA calls (defaults: 500 ms doubling to 30 s). */
   backoff?: Omit<BackoffOptions, "random">;
   /** Node process metrics (CPU, memory, event loop) on /metrics; main.ts turns them on. */
   processMetrics?: boolean;
@@ -49,6 +60,10 @@ export interface Sidecar {
   /** The current runtime config snapshot. */
   config(): ConfigSnapshot;
   events: ProxyEvents;
+  /** The workload identity (undefined without WEFT_JOIN_TOKEN). */
+  identity: IdentityManager | undefined;
+  /** Resolves when everything persisted so far is on disk. */
+  flushState(): Promise<void>;
   /** Stops accepting, drains in-flight requests for up to drainMs (default 0), closes streams, timers and pools. */
   close(options?: { drainMs?: number }): Promise<void>;
 }
@@ -57,34 +72,70 @@ export const OUTBOUND_ADDRESS = "127.0.0.1";
 const ADMIN_ADDRESS = "127.0.0.1";
 
 export async function createSidecar(config: SidecarConfig, options: SidecarOptions = {}): Promise<Sidecar> {
-  const logger = options.logger ?? pino({ level: config.logLevel, base: { node: config.nodeId } });
+  // The join token is a secret: never in a log line, whatever object gets logged.
+  const logger = options.logger ?? pino({ level: config.logLevel, base: { node: config.nodeId }, redact: ["joinToken", "*.joinToken"] });
   const clock = options.clock ?? systemClock;
   const random = options.random ?? Math.random;
   const events = createProxyEvents();
   const self: WorkloadIdentity = { service: config.service, namespace: config.namespace, version: config.version };
-  const pools = createUpstreamPools();
+  const stateDir = createStateDir(config.stateDir);
+  const protos = loadProtos();
+
+  // Identity -> TLS material -> upstream connections: a new certificate is used by new connections,
+  // connections made with the previous one finish on it and are then closed gracefully.
+  const tls = createTlsProvider();
+  const pools = createUpstreamPools({ tls: () => tls.current });
+  tls.onChange((material, previous) => {
+    if (previous !== undefined) pools.retireTls(material.generation);
+  });
+  const identity =
+    config.joinToken === undefined
+      ? undefined
+      : createIdentityManager({
+          service: config.service,
+          namespace: config.namespace,
+          signer: createCaSigner({ address: config.caAddress, token: config.joinToken, protos }),
+          caAddress: config.caAddress,
+          clock,
+          backoff: createBackoff({ ...options.backoff, random }),
+          random,
+          logger,
+          events,
+          store: createCertificateStore(stateDir),
+        });
+  identity?.onChange((cert) => tls.update(cert));
+
   const stats = createEdgeStats();
   events.on("request", stats.record);
   const metrics = createMetrics({ stats, events, processMetrics: options.processMetrics ?? false });
 
   // The one reference the listeners read per request; discovery replaces it with a complete snapshot.
   const holder: { current: ConfigSnapshot } = { current: EMPTY_SNAPSHOT };
+  const currentTls = () => tls.current;
+  const tcpOutbound = createTcpProxy({ direction: "outbound", config: holder, pools, events, logger, clock });
+  const tcpInbound = createTcpProxy({ direction: "inbound", config: holder, pools, events, logger, clock });
 
-  const outbound = createOutboundServer({
-    handler: createOutboundHandler({ self, pools, random }),
+  const outbound = createOutboundListener({
+    handler: createOutboundHandler({ self, pools, random, clock }),
     config: holder,
     events,
     initialSource: self,
     initialDestination: UNKNOWN,
     logger,
+    clock,
+    tls: currentTls,
+    tcp: tcpOutbound,
   });
-  const inbound = createInboundServer({
-    handler: createInboundHandler({ pools, random }),
+  const inbound = createInboundListener({
+    handler: createInboundHandler({ pools, random, clock }),
     config: holder,
     events,
     initialSource: EXTERNAL,
     initialDestination: self,
     logger,
+    clock,
+    tls: currentTls,
+    tcp: tcpInbound,
   });
   // Late-bound: the admin server exists before xDS, whose status it reports.
   let adminHandlers: Parameters<typeof createAdminServer>[0] | undefined;
@@ -95,21 +146,23 @@ export async function createSidecar(config: SidecarConfig, options: SidecarOptio
     metricsContentType: metrics.contentType,
   });
 
+  const listeners: ProxyListener[] = [];
   const servers: Server[] = [];
-  const bind = async (server: Server, port: number, host: string, what: string) => {
-    const bound = await listen(server, port, host, what);
-    servers.push(server);
-    return bound;
-  };
   let ports: Sidecar["ports"];
   try {
-    ports = {
-      outbound: await bind(outbound, config.outbound.port, OUTBOUND_ADDRESS, "outbound listener (WEFT_OUTBOUND_PORT)"),
-      inbound: await bind(inbound, config.inbound.port, config.inbound.address, "inbound listener (WEFT_INBOUND_ADDRESS/WEFT_INBOUND_PORT)"),
-      admin: await bind(admin, config.adminPort, ADMIN_ADDRESS, "admin server (WEFT_ADMIN_PORT)"),
+    const bindListener = async (l: ProxyListener, port: number, host: string, what: string) => {
+      const bound = await l.listen(port, host, what);
+      listeners.push(l);
+      return bound;
     };
+    ports = {
+      outbound: await bindListener(outbound, config.outbound.port, OUTBOUND_ADDRESS, "outbound listener (WEFT_OUTBOUND_PORT)"),
+      inbound: await bindListener(inbound, config.inbound.port, config.inbound.address, "inbound listener (WEFT_INBOUND_ADDRESS/WEFT_INBOUND_PORT)"),
+      admin: await listen(admin, config.adminPort, ADMIN_ADDRESS, "admin server (WEFT_ADMIN_PORT)"),
+    };
+    servers.push(admin);
   } catch (err) {
-    await Promise.all(servers.map((s) => closeServer(s, 0)));
+    await Promise.all(listeners.map((l) => l.close(0)));
     await pools.close();
     metrics.close();
     throw err;
@@ -130,12 +183,44 @@ export async function createSidecar(config: SidecarConfig, options: SidecarOptio
     proxyVersion: config.proxyVersion,
   };
 
-  const store = createConfigStore({ bound: { inbound: metadata.inbound, outbound: metadata.outbound }, random });
+  const tcpListeners = createTcpListeners({ proxy: tcpOutbound, logger, clock });
+  const store = createConfigStore({ bound: { inbound: metadata.inbound, outbound: metadata.outbound }, random, tcp: tcpListeners, identity: identity !== undefined });
+  const persistence = createConfigPersistence(stateDir, config.nodeId, logger, () => clock.now());
+  // Active health checks follow the clusters of each new snapshot (traffic policy, health/).
+  const healthChecks = createHealthChecking({ clock });
+  let restoring = false;
   store.onSwap((snapshot) => {
     holder.current = snapshot;
+    healthChecks.sync(snapshot);
     pools.retain(endpointKeys(snapshot));
+    if (!restoring) persistence.save(store.accepted());
   });
-  const protos = loadProtos();
+
+  // A still-valid certificate from disk first, so a restored mTLS config can serve at once.
+  await identity?.start();
+  let origin: ConfigOrigin | undefined;
+  const saved = await persistence.load();
+  if (saved !== undefined) {
+    restoring = true;
+    try {
+      await store.restore(saved.types);
+      origin = { source: "disk", since: new Date(clock.now()).toISOString() };
+      logger.warn(
+        { savedAt: saved.savedAt, dir: config.stateDir, versions: Object.fromEntries(Object.entries(saved.types).map(([t, v]) => [t.slice(t.lastIndexOf(".") + 1), v.version])) },
+        "serving the last good config from disk until the controller answers",
+      );
+    } catch (err) {
+      logger.warn({ err: (err as Error).message, dir: config.stateDir }, "the persisted config no longer applies; waiting for the controller");
+    } finally {
+      restoring = false;
+    }
+  }
+  events.on("xdsUpdate", ({ result }) => {
+    if (result !== "ack" || origin?.source === "controller") return;
+    if (origin?.source === "disk") logger.info("the controller answered: no longer serving the config from disk");
+    origin = { source: "controller", since: new Date(clock.now()).toISOString() };
+  });
+
   const ads = createAdsClient({
     address: config.controller,
     node: buildNode(config.nodeId, metadata),
@@ -145,7 +230,8 @@ export async function createSidecar(config: SidecarConfig, options: SidecarOptio
     backoff: createBackoff({ ...options.backoff, random }),
     events,
     logger,
-    listenerNames: ["weft.inbound", "weft.outbound"],
+    // Wildcard: the node's listeners include one per TCP service, named by the controller.
+    listenerNames: [],
   });
   const reporter = createReportStream({
     address: config.controller,
@@ -160,13 +246,17 @@ export async function createSidecar(config: SidecarConfig, options: SidecarOptio
     identity: self,
   });
   adminHandlers = {
-    ready: () => readiness(holder.current, config.controller),
-    configDump: () => ({ ...configDump({ nodeId: config.nodeId, metadata, xds: ads.status(), snapshot: holder.current }), telemetry: { reportsAcked: reporter.acked } }),
+    ready: () =>
+      readiness({ snapshot: holder.current, controller: config.controller, controllerConnected: ads.status().connected, origin, identity: identity?.status(), caAddress: config.caAddress }),
+    configDump: () => ({
+      ...configDump({ nodeId: config.nodeId, metadata, xds: ads.status(), snapshot: holder.current, origin, identity: identity?.status(), tcpListeners: tcpListeners.status() }),
+      telemetry: { reportsAcked: reporter.acked },
+    }),
     metrics: () => metrics.render(),
     metricsContentType: metrics.contentType,
   };
 
-  logger.info({ ports, app: config.app, controller: config.controller }, "sidecar listening");
+  logger.info({ ports, app: config.app, controller: config.controller, identity: identity ? config.caAddress : "none (no WEFT_JOIN_TOKEN)", stateDir: config.stateDir }, "sidecar listening");
   ads.start();
   reporter.start();
 
@@ -177,15 +267,20 @@ export async function createSidecar(config: SidecarConfig, options: SidecarOptio
     metadata,
     config: () => holder.current,
     events,
+    identity,
+    flushState: () => persistence.flush(),
     close(closeOptions = {}) {
       closing ??= (async () => {
         const drainMs = closeOptions.drainMs ?? 0;
         // Stop accepting and drain first, with config and pools still live for in-flight requests.
-        await Promise.all(servers.map((s) => closeServer(s, drainMs)));
+        await Promise.all([...listeners.map((l) => l.close(drainMs)), tcpListeners.close(drainMs), ...servers.map((s) => closeServer(s, 0))]);
         ads.close();
         reporter.close();
+        identity?.close();
+        await healthChecks.close();
         await pools.close();
         metrics.close();
+        await persistence.flush();
         logger.info("sidecar stopped");
       })();
       return closing;

@@ -32,14 +32,14 @@ describe("admin", () => {
     expect((await send(`${sidecar.adminUrl}/live`)).status).toBe(200);
     const before = await send(`${sidecar.adminUrl}/ready`);
     expect(before.status).toBe(503);
-    expect(before.json()).toEqual({
+    expect(before.json()).toMatchObject({
       ready: false,
       reason: `waiting for listener "weft.inbound" and listener "weft.outbound" from the controller at ${ads.address}`,
     });
     await waitForMesh(ads, mesh());
     const after = await send(`${sidecar.adminUrl}/ready`);
     expect(after.status).toBe(200);
-    expect(after.json()).toEqual({ ready: true });
+    expect(after.json()).toEqual({ ready: true, source: "controller", since: new Date(sidecar.clock.now()).toISOString(), controllerConnected: true });
   });
 
   it("counts requests on /metrics by edge, with a latency histogram and bytes", async () => {
@@ -86,7 +86,7 @@ describe("admin", () => {
     const out = d.config.routes.find((r: any) => r.name === "weft.outbound");
     expect(out.virtualHosts[0].routes[0]).toEqual({
       name: "all",
-      match: { path: { kind: "prefix", value: "/" }, headers: [] },
+      match: { path: { kind: "prefix", value: "/", ignoreCase: false }, headers: [] },
       clusters: [{ name: "reviews.default|v1", weight: 1 }],
     });
     const v1 = d.config.clusters.find((c: any) => c.name === "reviews.default|v1");

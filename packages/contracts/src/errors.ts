@@ -21,6 +21,12 @@ export const ErrorCode = {
   UpstreamConnectFailed: "WEFT_UPSTREAM_CONNECT_FAILED",
   UpstreamReset: "WEFT_UPSTREAM_RESET",
   UpstreamTimeout: "WEFT_UPSTREAM_TIMEOUT",
+  /** The cluster's circuit breaker refused the request (max_requests or max_pending_requests reached). */
+  CircuitOpen: "WEFT_CIRCUIT_OPEN",
+  /** The route's local rate limit refused the request (429 with retry-after). */
+  RateLimited: "WEFT_RATE_LIMITED",
+  /** A configured fault (envoy.filters.http.fault abort) answered instead of the upstream. */
+  FaultInjected: "WEFT_FAULT_INJECTED",
   /** The sidecar rejected an xDS update (NACK); the reason says what and where. */
   ConfigRejected: "WEFT_CONFIG_REJECTED",
 } as const;

@@ -2,6 +2,7 @@
 // Cross-resource rules (a split naming an unknown version) live in the controller's domain.
 import { z } from "zod";
 import { IdSchema, LabelsSchema, NameSchema, NamespaceSchema, PortSchema } from "./names";
+import { RoutePolicySchema, ServicePolicySchema } from "./policy";
 
 export const ProtocolSchema = z.enum(["http", "grpc", "tcp"], { error: "must be one of http, grpc, tcp" });
 export type Protocol = z.infer<typeof ProtocolSchema>;
@@ -12,38 +13,87 @@ export const EndpointHealthSchema = z.enum(["healthy", "unhealthy", "draining"],
 export type EndpointHealth = z.infer<typeof EndpointHealthSchema>;
 
 // ---- route matching -------------------------------------------------------------------------
+// Regular expressions are RE2 (https://github.com/google/re2/wiki/Syntax) and must match the whole
+// value (Envoy's safe_regex). The controller checks that they compile; the sidecar matches with RE2 too.
 
 export const PathMatchSchema = z.discriminatedUnion(
   "type",
   [
     z.object({ type: z.literal("prefix"), value: z.string().startsWith("/", "a path prefix starts with '/'").max(1024) }),
     z.object({ type: z.literal("exact"), value: z.string().startsWith("/", "a path starts with '/'").max(1024) }),
+    /** RE2, matched against the whole path (without the query string). */
+    z.object({ type: z.literal("regex"), value: z.string().min(1, "a regular expression is required").max(1024) }),
   ],
-  { error: "path.type must be \"prefix\" or \"exact\"" },
+  { error: "path.type must be \"prefix\", \"exact\" or \"regex\"" },
 );
 export type PathMatch = z.infer<typeof PathMatchSchema>;
 
 const HEADER_NAME = /^:?[a-z0-9!#$%&'*+.^_`|~-]+$/;
+export const HeaderNameSchema = z.string().min(1).max(128).toLowerCase().regex(HEADER_NAME, "must be a valid HTTP header name");
+
+export const HEADER_MATCH_TYPES = ["exact", "prefix", "suffix", "contains", "regex", "present", "absent"] as const;
 export const HeaderMatchSchema = z
   .object({
-    name: z.string().min(1).max(128).toLowerCase().regex(HEADER_NAME, "must be a valid HTTP header name"),
-    type: z.enum(["exact", "prefix", "present"], { error: "must be one of exact, prefix, present" }),
+    name: HeaderNameSchema,
+    type: z.enum(HEADER_MATCH_TYPES, { error: `must be one of ${HEADER_MATCH_TYPES.join(", ")}` }),
     value: z.string().max(1024).optional(),
     /** Match when the header does NOT satisfy the condition. */
     invert: z.boolean().default(false),
   })
   .superRefine((h, ctx) => {
-    if (h.type !== "present" && (h.value === undefined || h.value === "")) {
+    if (h.type !== "present" && h.type !== "absent" && (h.value === undefined || h.value === "")) {
       ctx.addIssue({ code: "custom", path: ["value"], message: `a value is required for a ${h.type} match` });
     }
   });
 export type HeaderMatch = z.infer<typeof HeaderMatchSchema>;
 
+export const HTTP_METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "CONNECT"] as const;
+export const HttpMethodSchema = z.enum(HTTP_METHODS, { error: `must be one of ${HTTP_METHODS.join(", ")} (upper case)` });
+
+/** Host the request is addressed to (`:authority` / `Host`, port included when the caller sent one). */
+export const AuthorityMatchSchema = z.object({
+  type: z.enum(["exact", "prefix", "suffix", "regex"], { error: "must be one of exact, prefix, suffix, regex" }),
+  value: z.string().min(1, "a value is required").max(1024),
+});
+export type AuthorityMatch = z.infer<typeof AuthorityMatchSchema>;
+
+export const QueryParamMatchSchema = z
+  .object({
+    name: z.string().min(1, "must not be empty").max(128),
+    type: z.enum(["exact", "prefix", "regex", "present"], { error: "must be one of exact, prefix, regex, present" }),
+    value: z.string().max(1024).optional(),
+  })
+  .superRefine((q, ctx) => {
+    if (q.type !== "present" && (q.value === undefined || q.value === "")) {
+      ctx.addIssue({ code: "custom", path: ["value"], message: `a value is required for a ${q.type} match` });
+    }
+  });
+export type QueryParamMatch = z.infer<typeof QueryParamMatchSchema>;
+
+/** Every condition must hold. Optional parts are left out when unused (stored and returned that way). */
 export const RouteMatchSchema = z.object({
   path: PathMatchSchema.default({ type: "prefix", value: "/" }),
   headers: z.array(HeaderMatchSchema).max(16, "at most 16 header matches").default([]),
+  /** Any of these methods (empty or absent = any method). */
+  methods: z
+    .array(HttpMethodSchema)
+    .max(HTTP_METHODS.length)
+    .refine((m) => new Set(m).size === m.length, "list each method once")
+    .optional(),
+  authority: AuthorityMatchSchema.optional(),
+  queryParams: z.array(QueryParamMatchSchema).max(16, "at most 16 query parameter matches").optional(),
 });
 export type RouteMatch = z.infer<typeof RouteMatchSchema>;
+
+/** Whether a match has any condition besides its path (headers, methods, authority, query). */
+export function hasMatchConditions(match: RouteMatch): boolean {
+  return match.headers.length > 0 || (match.methods?.length ?? 0) > 0 || match.authority !== undefined || (match.queryParams?.length ?? 0) > 0;
+}
+
+/** A route that matches every request: prefix "/" and no other condition. The split editor edits the last one. */
+export function isCatchAllMatch(match: RouteMatch): boolean {
+  return match.path.type === "prefix" && match.path.value === "/" && !hasMatchConditions(match);
+}
 
 // ---- weighted split -------------------------------------------------------------------------
 
@@ -108,6 +158,8 @@ export const RouteSchema = z.object({
   priority: z.number().int(),
   match: RouteMatchSchema,
   backends: z.array(BackendSchema),
+  /** What the user set (defaults are not filled in). */
+  policy: RoutePolicySchema,
 });
 export type Route = z.infer<typeof RouteSchema>;
 
@@ -118,6 +170,8 @@ export const ServiceSchema = z.object({
   protocol: ProtocolSchema,
   port: z.number().int(),
   description: z.string(),
+  /** What the user set (defaults are not filled in). */
+  policy: ServicePolicySchema,
   createdAt: z.string(),
   updatedAt: z.string(),
   versions: z.array(VersionSchema),
@@ -148,12 +202,15 @@ export const ServiceCreateInput = z.object({
   protocol: ProtocolSchema.default("http"),
   port: PortSchema,
   description: z.string().max(500).default(""),
+  policy: ServicePolicySchema.default({}),
 });
 export const ServiceUpdateInput = z.object({
   id: IdSchema,
   protocol: ProtocolSchema.optional(),
   port: PortSchema.optional(),
   description: z.string().max(500).optional(),
+  /** Replaces the whole policy (send `{}` to go back to the defaults). */
+  policy: ServicePolicySchema.optional(),
 });
 export const VersionCreateInput = z.object({
   serviceId: IdSchema,
@@ -182,6 +239,7 @@ export const RouteCreateInput = z.object({
   priority: z.number().int().min(0).max(10_000).optional(),
   match: RouteMatchSchema.default({ path: { type: "prefix", value: "/" }, headers: [] }),
   backends: BackendsSchema.default([]),
+  policy: RoutePolicySchema.default({}),
 });
 export const RouteUpdateInput = z.object({
   id: IdSchema,
@@ -189,6 +247,8 @@ export const RouteUpdateInput = z.object({
   priority: z.number().int().min(0).max(10_000).optional(),
   match: RouteMatchSchema.optional(),
   backends: BackendsSchema.optional(),
+  /** Replaces the whole policy (send `{}` to clear it). */
+  policy: RoutePolicySchema.optional(),
 });
 /** Set the weighted split of a service: on `routeId`, or on its catch-all route (created if absent). */
 export const SplitSetInput = z.object({

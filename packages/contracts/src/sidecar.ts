@@ -36,6 +36,14 @@ export const SidecarResourceNames = {
   localAppCluster: "weft.inbound|local",
 } as const;
 
+/**
+ * Outbound listener of a TCP service on every sidecar: `weft.outbound.tcp|<service>.<namespace>`,
+ * bound at 127.0.0.1:<service port> ("a local port per upstream").
+ */
+export function tcpOutboundListenerName(service: string, namespace: string): string {
+  return `weft.outbound.tcp|${service}.${namespace}`;
+}
+
 /** Cluster name of one version of a service ("reviews.default|v2"), or the whole service ("reviews.default"). */
 export function clusterName(service: string, namespace: string, version?: string): string {
   return version ? `${service}.${namespace}|${version}` : `${service}.${namespace}`;

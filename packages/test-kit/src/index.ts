@@ -4,3 +4,4 @@ export * from "./temp-db";
 export * from "./echo-server";
 export * from "./fake-clock";
 export * from "./ads-test-server";
+export * from "./test-ca";

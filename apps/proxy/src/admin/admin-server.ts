@@ -3,7 +3,8 @@
 import { createServer, type Server } from "node:http";
 
 export interface AdminHandlers {
-  ready(): { ready: true } | { ready: false; reason: string };
+  /** 200 when `ready`, else 503; the object is the body (reason, config source, …). */
+  ready(): { ready: boolean };
   configDump(): unknown;
   metrics(): Promise<string>;
   metricsContentType: string;

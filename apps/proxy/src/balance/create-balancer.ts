@@ -1,13 +1,21 @@
-// The seam between a cluster's lb_policy and its balancer implementation. ROUND_ROBIN is the only
-// policy so far; p2c-least-request / p2c-ewma / ring-hash plug in here.
-import type { Balancer, ClusterConfig, Endpoint } from "../core/runtime-config";
-import { servingEndpoints } from "./endpoint-set";
+// The seam between a cluster's load balancing policy and its balancer implementation.
+import type { Balancer, ClusterConfig } from "../core/runtime-config";
+import type { HostSet } from "./host";
 import { createRoundRobin } from "./round-robin";
+import { createLeastRequest } from "./least-request";
+import { createPeakEwma } from "./peak-ewma";
+import { createRingHash } from "./ring-hash";
 
-export function createBalancer(config: ClusterConfig, endpoints: readonly Endpoint[], random: () => number): Balancer {
-  const serving = servingEndpoints(endpoints);
+export function createBalancer(config: ClusterConfig, set: HostSet, random: () => number): Balancer {
+  const policy = config.policy;
   switch (config.lbPolicy) {
     case "round_robin":
-      return createRoundRobin(serving, { random });
+      return createRoundRobin(set, { random });
+    case "least_request":
+      return createLeastRequest(set, { random, choiceCount: policy.choiceCount });
+    case "peak_ewma":
+      return createPeakEwma(set, { random, decayMs: policy.ewmaDecayMs });
+    case "ring_hash":
+      return createRingHash(set, { random, minRingSize: policy.ringMinSize, maxRingSize: policy.ringMaxSize });
   }
 }

@@ -5,7 +5,3 @@ import type { Endpoint } from "../core/runtime-config";
 export function isServing(endpoint: Endpoint): boolean {
   return endpoint.health === "healthy" || endpoint.health === "unknown";
 }
-
-export function servingEndpoints(endpoints: readonly Endpoint[]): readonly Endpoint[] {
-  return endpoints.filter(isServing);
-}

@@ -11,6 +11,8 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   [ErrorCode.UpstreamConnectFailed]: 503,
   [ErrorCode.UpstreamReset]: 503,
   [ErrorCode.UpstreamTimeout]: 504,
+  [ErrorCode.CircuitOpen]: 503,
+  [ErrorCode.RateLimited]: 429,
   [ErrorCode.Validation]: 400,
   [ErrorCode.Internal]: 500,
 };

@@ -1,6 +1,7 @@
 // Events the data path and discovery emit; telemetry (and later access logs) subscribe. Keeps the
 // data path free of any metrics import. Listeners run synchronously and must be cheap.
 import type { RequestContext } from "./request-context";
+import type { Direction } from "./runtime-config";
 
 /** A completed exchange: the RequestContext itself, read-only, so emitting allocates nothing. */
 export type RequestRecord = Readonly<RequestContext>;
@@ -20,6 +21,36 @@ export interface ProxyEventMap {
   reportConnection: boolean;
   /** The controller acknowledged the report of the window starting at windowStartMs. */
   reportAck: { windowStartMs: number };
+  /** The workload certificate changed state (issued/renewed/loaded, renewal failed, expiring, expired). */
+  identity: IdentityEvent;
+  /** A proxied TCP connection closed (byte and connection counters for telemetry). */
+  tcp: TcpConnectionRecord;
+  /** A downstream connection was refused by its listener (e.g. plaintext on a STRICT mTLS port). */
+  connectionRefused: { direction: Direction; listener: string; reason: string };
+}
+
+export interface IdentityEvent {
+  state: "issued" | "renewal_failed" | "expiring" | "expired";
+  spiffeId?: string;
+  /** ms since the epoch. */
+  notAfter?: number;
+  error?: string;
+}
+
+export interface TcpConnectionRecord {
+  direction: Direction;
+  /** Listener name, e.g. `weft.outbound.tcp|db.default` or `weft.inbound`. */
+  listener: string;
+  cluster: string;
+  /** Endpoint `address:port` ("" if none was reachable). */
+  endpoint: string;
+  /** Verified SPIFFE ID of the downstream peer (mTLS), if any. */
+  peer: string | undefined;
+  bytesFromDownstream: number;
+  bytesToDownstream: number;
+  durationMs: number;
+  /** Why the connection failed (`WEFT_*` code), undefined when it ended normally. */
+  errorCode: string | undefined;
 }
 
 export interface ProxyEvents {
@@ -35,6 +66,9 @@ export function createProxyEvents(): ProxyEvents {
     xdsRetry: [],
     reportConnection: [],
     reportAck: [],
+    identity: [],
+    tcp: [],
+    connectionRefused: [],
   };
   return {
     on(event, listener) {

@@ -1,15 +1,23 @@
-// One downstream HTTP exchange: IncomingMessage -> RequestContext -> handler -> ProxyResponse ->
-// ServerResponse, streaming the body with backpressure, and one `request` event when it is over.
-// Shared by both listeners; direction-specific behaviour lives in the layers.
-import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Readable } from "node:stream";
-import { ErrorCode, type WorkloadIdentity } from "@weft/contracts";
+// One downstream HTTP exchange — HTTP/1.1 (req/res), HTTP/2 (a server stream) or an HTTP/1.1
+// upgrade — turned into a RequestContext, run through the direction's handler, and the
+// ProxyResponse written back: bodies streamed with backpressure, HTTP/2 trailers relayed (gRPC
+// status), gRPC-shaped local replies and `grpc-timeout` deadlines, upgrade tunnels spliced. One
+// `request` event when it is over. Direction-specific behaviour lives in the layers.
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
+import { ServerResponse as HttpServerResponse } from "node:http";
+import { constants, type ClientHttp2Stream, type IncomingHttpHeaders as H2Headers, type ServerHttp2Stream } from "node:http2";
+import type { Duplex, Readable } from "node:stream";
+import { ErrorCode, SidecarHeaders, type WorkloadIdentity } from "@weft/contracts";
 import type { Logger } from "pino";
 import { RequestContext } from "./request-context";
 import type { ConfigSource, Direction } from "./runtime-config";
 import type { Handler, ProxyResponse } from "./layer";
 import type { ProxyEvents } from "./events";
+import type { Clock } from "./clock";
 import { localReply } from "./local-reply";
+import { connectionInfoOf } from "./connection-info";
+import { grpcLocalReplyHeaders, isGrpcContentType, parseGrpcTimeout } from "./grpc";
+import { pumpH1, pumpH2 } from "./body-pump";
 
 export interface ExchangeOptions {
   direction: Direction;
@@ -21,14 +29,27 @@ export interface ExchangeOptions {
   /** Destination until routing knows better: "unknown" (outbound) or the sidecar's own (inbound). */
   initialDestination: WorkloadIdentity;
   logger: Logger;
+  /** Timers for gRPC deadlines. */
+  clock: Clock;
+}
+
+export interface Exchange {
+  /** HTTP/1.x request (http.Server 'request'). */
+  onRequest(req: IncomingMessage, res: ServerResponse): void;
+  /** HTTP/2 request (Http2Server 'stream'). */
+  onStream(stream: ServerHttp2Stream, headers: H2Headers, flags: number): void;
+  /** HTTP/1.1 Upgrade (http.Server 'upgrade'), e.g. WebSocket. */
+  onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
 }
 
 const kCtx = Symbol("weft.ctx");
-type CountedRequest = IncomingMessage & { [kCtx]?: RequestContext };
-type ExchangeResponse = ServerResponse & { [kCtx]?: RequestContext };
+type Carrier = { [kCtx]?: RequestContext };
+const END_STREAM = constants.NGHTTP2_FLAG_END_STREAM;
+
+function noop(): void {}
 
 // Shared listener (no per-request closure): counts request body bytes as they stream upstream.
-function countRequestBytes(this: CountedRequest, chunk: Buffer): void {
+function countRequestBytes(this: Carrier, chunk: Buffer): void {
   this[kCtx]!.requestBytes += chunk.length;
 }
 
@@ -52,23 +73,100 @@ export function parseTarget(target: string, hostHeader: string | undefined): { a
   return { authority: target.slice(start, end).toLowerCase(), path };
 }
 
-export function createRequestListener(options: ExchangeOptions): (req: IncomingMessage, res: ServerResponse) => void {
-  const { direction, handler, config, events, initialSource, initialDestination, logger } = options;
+/**
+ * The source identity telemetry records: the verified certificate wins over `x-weft-source`, whose
+ * version is kept only when its service and namespace are the certificate's.
+ */
+export function reconcileSource(ctx: RequestContext): void {
+  const peer = ctx.peer;
+  if (peer === undefined) return;
+  const s = ctx.source;
+  if (s.service !== peer.service || s.namespace !== peer.namespace) ctx.source = peer.identity;
+}
 
-  // Shared by every request (no per-request closure): the exchange is over, whatever its outcome.
-  function onResponseClose(this: ExchangeResponse): void {
-    const ctx = this[kCtx]!;
+/** A local reply (`x-weft-error`, JSON body) as a trailers-only gRPC reply with the same meaning. */
+function grpcShaped(ctx: RequestContext, response: ProxyResponse): ProxyResponse {
+  let message = "";
+  try {
+    message = String((JSON.parse(String(response.body)) as { message?: unknown }).message ?? "");
+  } catch {
+    message = String(response.headers[SidecarHeaders.error] ?? "");
+  }
+  return { status: 200, headers: grpcLocalReplyHeaders(ctx.errorCode, response.status, message), body: null };
+}
+
+function isLocalReply(ctx: RequestContext, response: ProxyResponse): boolean {
+  return ctx.errorCode !== undefined && response.headers[SidecarHeaders.error] !== undefined && Buffer.isBuffer(response.body);
+}
+
+function discard(ctx: RequestContext, body: ProxyResponse["body"]): void {
+  if (body !== null && !Buffer.isBuffer(body)) body.on("error", noop).destroy();
+  if (ctx.deadlineExceeded) ctx.errorCode = ErrorCode.UpstreamTimeout;
+}
+
+function deadlineHeaders(ms: number): OutgoingHttpHeaders {
+  return grpcLocalReplyHeaders(ErrorCode.UpstreamTimeout, 504, `deadline exceeded: no complete response within grpc-timeout (${ms} ms)`);
+}
+
+function cancelUpstream(ctx: RequestContext): void {
+  const up: ClientHttp2Stream | undefined = ctx.upstreamStream;
+  if (up !== undefined && !up.closed && !up.destroyed) up.close(constants.NGHTTP2_CANCEL);
+}
+
+export function createExchange(options: ExchangeOptions): Exchange {
+  const { direction, handler, config, events, initialSource, initialDestination, logger, clock } = options;
+
+  function newContext(downstream: Readable, method: string, authority: string, path: string, headers: RequestContext["headers"], hasBody: boolean, socket: object | null | undefined): RequestContext {
+    const ctx = new RequestContext(direction, config.current, downstream, method, authority, path, headers, hasBody, initialSource, initialDestination, performance.now());
+    const info = connectionInfoOf(socket);
+    if (info !== undefined) {
+      ctx.tls = info.tls;
+      ctx.peer = info.peer;
+    }
+    ctx.grpc = isGrpcContentType(headers["content-type"]);
+    if (hasBody) {
+      // Paused so the upstream client's own reader sees the first chunk too; it resumes.
+      (downstream as Readable & Carrier)[kCtx] = ctx;
+      downstream.pause();
+      downstream.on("data", countRequestBytes);
+    }
+    return ctx;
+  }
+
+  /** The exchange is over, whatever its outcome: one `request` event. */
+  function finish(ctx: RequestContext, respondedFully: boolean): void {
+    ctx.deadlineTimer?.cancel();
+    ctx.deadlineTimer = undefined;
+    // The downstream went away before the response: stop the upstream work too.
+    if (!respondedFully) cancelUpstream(ctx);
     ctx.durationMs = performance.now() - ctx.startedAt;
+    reconcileSource(ctx);
     events.emit("request", ctx);
   }
 
-  function write(ctx: RequestContext, response: ProxyResponse, res: ServerResponse): void {
-    const body = response.body;
-    if (res.destroyed || res.writableEnded) {
-      // The downstream went away while we were waiting for the upstream.
-      if (body !== null && !Buffer.isBuffer(body)) body.destroy();
+  async function respond(ctx: RequestContext): Promise<ProxyResponse> {
+    try {
+      return await handler(ctx);
+    } catch (err) {
+      logger.error({ err, direction }, "unexpected error in the request path");
+      return localReply(ctx, ErrorCode.Internal, "internal sidecar error; see the sidecar log", 500);
+    }
+  }
+
+  // ---- HTTP/1.1 ------------------------------------------------------------------------------
+
+  function onH1Close(this: ServerResponse & Carrier): void {
+    finish(this[kCtx]!, this.writableFinished);
+  }
+
+  function writeH1(ctx: RequestContext, response: ProxyResponse, res: ServerResponse): void {
+    if (res.destroyed || res.writableEnded || res.headersSent) {
+      // The downstream went away (or a deadline already answered) while we waited for the upstream.
+      discard(ctx, response.body);
       return;
     }
+    if (ctx.grpc && isLocalReply(ctx, response)) response = grpcShaped(ctx, response);
+    const body = response.body;
     ctx.status = response.status;
     try {
       res.writeHead(response.status, response.headers);
@@ -77,7 +175,7 @@ export function createRequestListener(options: ExchangeOptions): (req: IncomingM
       logger.warn({ err, direction }, "could not relay upstream response headers");
       ctx.status = 502;
       ctx.errorCode = ErrorCode.UpstreamReset;
-      if (body !== null && !Buffer.isBuffer(body)) body.destroy();
+      discard(ctx, body);
       res.destroy();
       return;
     }
@@ -87,11 +185,30 @@ export function createRequestListener(options: ExchangeOptions): (req: IncomingM
       ctx.responseBytes = body.length;
       res.end(body);
     } else {
-      pump(ctx, body, res);
+      pumpH1(ctx, body, res);
     }
   }
 
-  return function onRequest(req: IncomingMessage, res: ServerResponse): void {
+  function armDeadline(ctx: RequestContext, fire: () => void): void {
+    const ms = parseGrpcTimeout(ctx.headers["grpc-timeout"]);
+    if (ms !== undefined) ctx.deadlineTimer = clock.setTimeout(fire, ms);
+  }
+
+  function h1Deadline(ctx: RequestContext, res: ServerResponse): void {
+    ctx.deadlineTimer = undefined;
+    if (res.writableEnded || res.destroyed) return;
+    ctx.deadlineExceeded = true;
+    ctx.errorCode = ErrorCode.UpstreamTimeout;
+    cancelUpstream(ctx);
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    ctx.status = 200;
+    res.writeHead(200, deadlineHeaders(parseGrpcTimeout(ctx.headers["grpc-timeout"]) ?? 0)).end();
+  }
+
+  function onRequest(req: IncomingMessage, res: ServerResponse): void {
     const headers = req.headers;
     const { authority, path } = parseTarget(req.url ?? "/", headers.host);
     // In proxy mode the absolute URI's authority wins over a Host header (RFC 9112 §3.2.2).
@@ -99,51 +216,144 @@ export function createRequestListener(options: ExchangeOptions): (req: IncomingM
     const te = headers["transfer-encoding"];
     const cl = headers["content-length"];
     const hasBody = te !== undefined || (cl !== undefined && cl !== "0");
-    const ctx = new RequestContext(direction, config.current, req, req.method ?? "GET", authority, path, headers, hasBody, initialSource, initialDestination, performance.now());
-    if (hasBody) {
-      // Paused so the upstream client's own 'data' listener sees the first chunk too; it resumes.
-      (req as CountedRequest)[kCtx] = ctx;
-      req.pause();
-      req.on("data", countRequestBytes);
-    }
-    (res as ExchangeResponse)[kCtx] = ctx;
-    res.once("close", onResponseClose);
-    void run(ctx, res);
-  };
-
-  async function run(ctx: RequestContext, res: ServerResponse): Promise<void> {
-    let response: ProxyResponse;
-    try {
-      response = await handler(ctx);
-    } catch (err) {
-      logger.error({ err, direction }, "unexpected error in the request path");
-      response = localReply(ctx, ErrorCode.Internal, "internal sidecar error; see the sidecar log", 500);
-    }
-    write(ctx, response, res);
+    const ctx = newContext(req, req.method ?? "GET", authority, path, headers, hasBody, req.socket);
+    (res as ServerResponse & Carrier)[kCtx] = ctx;
+    res.once("close", onH1Close);
+    if (ctx.grpc) armDeadline(ctx, () => h1Deadline(ctx, res));
+    void respond(ctx).then((response) => writeH1(ctx, response, res));
   }
-}
 
-/** Streams an upstream body downstream with backpressure; an upstream failure mid-body destroys the downstream socket. */
-function pump(ctx: RequestContext, body: Readable, res: ServerResponse): void {
-  let downstreamClosed = false;
-  const onData = (chunk: Buffer) => {
-    ctx.responseBytes += chunk.length;
-    if (!res.write(chunk)) body.pause();
-  };
-  const onDrain = () => body.resume();
-  const onEnd = () => res.end();
-  const onError = () => {
-    if (!downstreamClosed && ctx.errorCode === undefined) ctx.errorCode = ErrorCode.UpstreamReset;
-    // Headers are already out: the only honest signal left is an abrupt close.
-    res.destroy();
-  };
-  const onClose = () => {
-    if (!res.writableFinished) {
-      downstreamClosed = true;
-      if (!body.readableEnded) body.destroy();
+  // ---- HTTP/1.1 upgrade ------------------------------------------------------------------------
+
+  function onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on("error", noop);
+    const headers = req.headers;
+    const { authority, path } = parseTarget(req.url ?? "/", headers.host);
+    if (authority !== "" && headers.host !== authority) headers.host = authority;
+    const upgrade = String(headers.upgrade ?? "").toLowerCase();
+    const ctx = newContext(req, req.method ?? "GET", authority, path, headers, false, req.socket);
+    ctx.upgrade = upgrade;
+    // A response object on the raw socket, for answers other than 101 (errors, a declined upgrade).
+    const res = new HttpServerResponse(req);
+    res.assignSocket(socket as Parameters<HttpServerResponse["assignSocket"]>[0]);
+    res.shouldKeepAlive = false;
+    (res as ServerResponse & Carrier)[kCtx] = ctx;
+    res.once("close", onH1Close);
+    void respond(ctx).then((response) => {
+      if (response.status === 101 && ctx.upgraded !== undefined && !socket.destroyed) {
+        splice(ctx, response, socket, head);
+        return;
+      }
+      if (ctx.upgraded !== undefined) ctx.upgraded.socket.destroy();
+      res.once("finish", () => socket.end());
+      writeH1(ctx, response, res);
+    });
+  }
+
+  /** 101 to the client, then bytes both ways until either side closes. */
+  function splice(ctx: RequestContext, response: ProxyResponse, client: Duplex, clientHead: Buffer): void {
+    const { socket: upstream, head: upstreamHead } = ctx.upgraded!;
+    ctx.status = 101;
+    let head = "HTTP/1.1 101 Switching Protocols\r\n";
+    for (const [name, value] of Object.entries(response.headers)) {
+      if (value === undefined || name === "connection" || name === "upgrade") continue;
+      for (const v of Array.isArray(value) ? value : [value]) head += `${name}: ${v}\r\n`;
     }
-    body.off("data", onData).off("end", onEnd);
-  };
-  body.on("data", onData).once("end", onEnd).on("error", onError);
-  res.on("drain", onDrain).once("close", onClose);
+    head += `Connection: Upgrade\r\nUpgrade: ${ctx.upgrade}\r\n\r\n`;
+    client.write(head);
+    if (upstreamHead.length > 0) {
+      ctx.responseBytes += upstreamHead.length;
+      client.write(upstreamHead);
+    }
+    if (clientHead.length > 0) {
+      ctx.requestBytes += clientHead.length;
+      upstream.write(clientHead);
+    }
+    upstream.on("error", noop);
+    client.on("data", (chunk: Buffer) => (ctx.requestBytes += chunk.length));
+    upstream.on("data", (chunk: Buffer) => (ctx.responseBytes += chunk.length));
+    client.pipe(upstream);
+    upstream.pipe(client);
+    // Either side gone for good: close the other (a clean end half-closes through pipe first).
+    upstream.once("close", () => client.end(() => client.destroy()));
+    client.once("close", () => upstream.destroy());
+  }
+
+  // ---- HTTP/2 ------------------------------------------------------------------------------
+
+  function onH2Close(this: ServerHttp2Stream & Carrier): void {
+    finish(this[kCtx]!, this.headersSent);
+  }
+
+  function onStream(stream: ServerHttp2Stream, headers: H2Headers, flags: number): void {
+    // Resets (ours or the client's) must never become unhandled errors.
+    stream.on("error", noop);
+    const method = String(headers[":method"] ?? "GET");
+    if (method === "CONNECT") {
+      stream.respond({ ":status": 501, "content-type": "text/plain" });
+      stream.end("CONNECT over HTTP/2 is not supported by the Weft sidecar; use HTTP/1.1 CONNECT or h2c with :authority");
+      return;
+    }
+    const path = String(headers[":path"] ?? "/");
+    const authority = String(headers[":authority"] ?? headers.host ?? "").toLowerCase();
+    delete headers[":method"];
+    delete headers[":path"];
+    delete headers[":authority"];
+    delete headers[":scheme"];
+    if (authority !== "") headers.host = authority;
+    const hasBody = (flags & END_STREAM) === 0;
+    const ctx = newContext(stream, method, authority, path, headers, hasBody, stream.session?.socket);
+    ctx.httpVersion = 2;
+    (stream as ServerHttp2Stream & Carrier)[kCtx] = ctx;
+    stream.once("close", onH2Close);
+    if (ctx.grpc) armDeadline(ctx, () => h2Deadline(ctx, stream));
+    void respond(ctx).then((response) => writeH2(ctx, response, stream));
+  }
+
+  function h2Deadline(ctx: RequestContext, stream: ServerHttp2Stream): void {
+    ctx.deadlineTimer = undefined;
+    if (stream.closed || stream.destroyed) return;
+    ctx.deadlineExceeded = true;
+    ctx.errorCode = ErrorCode.UpstreamTimeout;
+    // Mid-body, the pump sees the upstream go and ends the stream with DEADLINE_EXCEEDED trailers.
+    cancelUpstream(ctx);
+    if (stream.headersSent) return;
+    ctx.status = 200;
+    stream.respond({ ":status": 200, ...deadlineHeaders(parseGrpcTimeout(ctx.headers["grpc-timeout"]) ?? 0) }, { endStream: true });
+  }
+
+  function writeH2(ctx: RequestContext, response: ProxyResponse, stream: ServerHttp2Stream): void {
+    if (stream.closed || stream.destroyed || stream.headersSent) {
+      discard(ctx, response.body);
+      return;
+    }
+    if (ctx.grpc && isLocalReply(ctx, response)) response = grpcShaped(ctx, response);
+    const body = response.body;
+    ctx.status = response.status;
+    const headers: OutgoingHttpHeaders = { ":status": response.status };
+    for (const name in response.headers) {
+      const v = response.headers[name];
+      if (v !== undefined) headers[name] = v;
+    }
+    try {
+      if (body === null) {
+        stream.respond(headers, { endStream: true });
+      } else if (Buffer.isBuffer(body)) {
+        stream.respond(headers);
+        ctx.responseBytes = body.length;
+        stream.end(body);
+      } else {
+        stream.respond(headers, { waitForTrailers: true });
+        pumpH2(ctx, body, stream);
+      }
+    } catch (err) {
+      logger.warn({ err, direction }, "could not relay upstream response headers over HTTP/2");
+      ctx.status = 502;
+      ctx.errorCode = ErrorCode.UpstreamReset;
+      discard(ctx, body);
+      stream.close(constants.NGHTTP2_INTERNAL_ERROR);
+    }
+  }
+
+  return { onRequest, onStream, onUpgrade };
 }

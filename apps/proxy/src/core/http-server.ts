@@ -1,7 +1,7 @@
 // Node HTTP server plumbing shared by the listeners: timeouts suited to a proxy, listen on a port
 // (0 = any) and report the bound one, and close with an optional drain period.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Server as NetServer } from "node:net";
 
 /** Idle keep-alive of downstream connections, ms; above common client pool idle times (4-5 s)
  *  so the client, not the sidecar, closes idle connections (avoids racing a request into a close). */
@@ -15,7 +15,8 @@ export function createProxyServer(listener: (req: IncomingMessage, res: ServerRe
   return server;
 }
 
-export async function listen(server: Server, port: number, host: string, what: string): Promise<number> {
+/** Binds any listening server (HTTP, raw TCP); the error names the address and what it was for. */
+export async function listen(server: NetServer, port: number, host: string, what: string): Promise<number> {
   await new Promise<void>((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException) => {
       server.off("listening", onListening);

@@ -2,6 +2,18 @@
 // listeners read. One immutable ConfigSnapshot is current at a time; a request captures it once at
 // its start, so it sees one consistent config even if a new one is swapped in meanwhile.
 import type { WorkloadIdentity } from "@weft/contracts";
+import type {
+  ClusterPolicy,
+  HttpFilters,
+  LbPolicy,
+  QueryParameterMatcher,
+  RegexMatcher,
+  RequestHeaderMatcher,
+  RoutePolicy,
+} from "./traffic-policy";
+import type { ClusterState } from "../balance/cluster-state";
+import type { ClusterTransport, ListenerTransport, TransportLabels } from "./transport-config";
+import type { HostSet } from "../balance/host";
 
 export type EndpointHealth = "healthy" | "unhealthy" | "draining" | "unknown" | "timeout" | "degraded";
 
@@ -15,9 +27,11 @@ export interface Endpoint {
   readonly key: string;
 }
 
-/** Picks an endpoint for one request; implementations live in balance/. */
+/** Picks an endpoint for one request; implementations live in balance/. The endpoint returned is
+ *  the cluster's Host (an Endpoint with its load, latency and health state). */
 export interface Balancer {
-  pick(): Endpoint | undefined;
+  /** `nowMs`: the injected clock's time (ejections, EWMA decay); `hash`: the request's hash (ring hash). */
+  pick(nowMs?: number, hash?: number): Endpoint | undefined;
 }
 
 /** A cluster as CDS defines it (endpoints not included). */
@@ -27,9 +41,13 @@ export interface ClusterConfig {
   /** EDS resource name to subscribe to (service_name, defaulting to the cluster name). */
   readonly edsName: string;
   readonly connectTimeoutMs: number;
-  readonly lbPolicy: "round_robin";
+  readonly lbPolicy: LbPolicy;
+  /** Balancing, circuit breaking, retry budget, outlier detection, health checks. */
+  readonly policy: ClusterPolicy;
   /** Inline endpoints of a STATIC cluster. */
   readonly staticEndpoints: readonly Endpoint[];
+  /** TLS (per endpoint via transport_socket_matches) and HTTP protocol towards the endpoints. */
+  readonly transport: ClusterTransport;
   /** Parsed from the name: `reviews.default|v2` -> version "v2"; `reviews.default` -> version "";
    *  undefined for the local app cluster. */
   readonly identity: WorkloadIdentity | undefined;
@@ -45,20 +63,22 @@ export interface Cluster {
   readonly destination: WorkloadIdentity | undefined;
   /** Per endpoint key, for whole-service clusters: the version learnt from the version clusters. */
   readonly destinationOf: ReadonlyMap<string, WorkloadIdentity>;
+  /** The endpoints as hosts with their stats; the balancer picks among its available ones. */
+  readonly hostSet: HostSet;
+  /** Per-cluster runtime state (host stats, breakers, budget), kept across swaps by cluster name. */
+  readonly state: ClusterState;
 }
 
 export interface PathMatch {
-  readonly kind: "prefix" | "exact";
+  readonly kind: "prefix" | "exact" | "regex";
+  /** Lower-cased when ignoreCase (match.case_sensitive: false). */
   readonly value: string;
+  readonly ignoreCase: boolean;
+  readonly regex: RegexMatcher | undefined;
 }
 
-export interface HeaderMatcher {
-  /** Lower-case header name. */
-  readonly name: string;
-  readonly kind: "exact" | "prefix" | "present";
-  readonly value: string;
-  readonly invert: boolean;
-}
+/** Lower-case header name (or pseudo-header `:method`, `:authority`, `:path`, `:scheme`) and how it matches. */
+export type HeaderMatcher = RequestHeaderMatcher;
 
 export interface WeightedCluster {
   readonly name: string;
@@ -69,9 +89,11 @@ export interface Route {
   readonly name: string;
   readonly path: PathMatch;
   readonly headers: readonly HeaderMatcher[];
+  readonly queryParameters: readonly QueryParameterMatcher[];
   /** One entry for a plain `cluster` action; weights > 0. */
   readonly clusters: readonly WeightedCluster[];
   readonly totalWeight: number;
+  readonly policy: RoutePolicy;
 }
 
 export interface VirtualHost {
@@ -89,6 +111,10 @@ export interface RouteTable {
   readonly byDomain: ReadonlyMap<string, VirtualHost>;
   /** The virtual host with domain "*", if any. */
   readonly wildcard: VirtualHost | undefined;
+  /** `*.example.com` / `*-api.example.com` domains, longest first (Envoy: before prefix wildcards). */
+  readonly suffixWildcards: readonly { readonly suffix: string; readonly vhost: VirtualHost }[];
+  /** `example.*` domains, longest first. */
+  readonly prefixWildcards: readonly { readonly prefix: string; readonly vhost: VirtualHost }[];
   /** Short, truncated list of known service names for "no such service" replies. */
   readonly knownHosts: string;
 }
@@ -99,6 +125,10 @@ export interface ListenerConfig {
   readonly port: number;
   /** RDS name from the HttpConnectionManager. */
   readonly routeConfigName: string;
+  /** The HCM's fault / local rate limit filters (absent: the listener translation predates them). */
+  readonly httpFilters?: HttpFilters;
+  /** Filter chains (TLS / plaintext, HTTP / TCP) and tls_inspector. */
+  readonly transport: ListenerTransport;
 }
 
 export interface ConfigSnapshot {
@@ -108,6 +138,10 @@ export interface ConfigSnapshot {
   readonly outbound: ListenerConfig | undefined;
   readonly routes: ReadonlyMap<string, RouteTable>;
   readonly clusters: ReadonlyMap<string, Cluster>;
+  /** Outbound TCP listeners (`weft.outbound.tcp|<service>.<namespace>`) by name. */
+  readonly tcpListeners?: ReadonlyMap<string, ListenerConfig>;
+  /** Transport socket match labels of every endpoint (EDS and STATIC), by endpoint key. */
+  readonly endpointLabels?: ReadonlyMap<string, TransportLabels>;
 }
 
 export const EMPTY_SNAPSHOT: ConfigSnapshot = {

@@ -1,5 +1,6 @@
-// ADS client (state of the world) over one bidi gRPC stream: subscribes CDS (wildcard) and LDS
-// (the sidecar's two listeners), then EDS/RDS for the names the accepted CDS/LDS reference.
+// ADS client (state of the world) over one bidi gRPC stream: subscribes CDS and LDS (wildcard:
+// the node's listeners include one per TCP service), then EDS/RDS for the names the accepted
+// CDS/LDS reference. Responses are applied one at a time (applying LDS may bind TCP listeners).
 // Every response is ACKed or NACKed (previous good version + error_detail). On loss of the
 // controller the last good config keeps serving; reconnects use exponential backoff + jitter on the
 // injected clock and re-send the last ACKed versions so the server can skip unchanged types.
@@ -24,7 +25,8 @@ export interface AdsClientOptions {
   backoff: Backoff;
   events: ProxyEvents;
   logger: Logger;
-  /** Names of LDS resources to subscribe to (the sidecar's listeners). */
+  /** Names of LDS resources to subscribe to; empty = wildcard (every listener of this node, e.g.
+   *  the outbound TCP listeners, whose names the sidecar cannot know in advance). */
   listenerNames: readonly string[];
 }
 
@@ -87,7 +89,7 @@ export function createAdsClient(options: AdsClientOptions): AdsClient {
       typeUrl,
       {
         typeUrl,
-        wildcard: typeUrl === TypeUrl.Cluster,
+        wildcard: typeUrl === TypeUrl.Cluster || (typeUrl === TypeUrl.Listener && options.listenerNames.length === 0),
         subscribed: typeUrl === TypeUrl.Cluster || typeUrl === TypeUrl.Listener,
         names: typeUrl === TypeUrl.Listener ? [...options.listenerNames] : [],
         ackedVersion: "",
@@ -106,6 +108,8 @@ export function createAdsClient(options: AdsClientOptions): AdsClient {
   let retryAt: number | undefined;
   let everConnected = false;
   let attempts = 0;
+  // Responses are applied one at a time, in order (applying may bind TCP listeners).
+  let applying: Promise<void> = Promise.resolve();
 
   function send(state: TypeState, extra: { response_nonce?: string; error_detail?: { code: number; message: string } } = {}): void {
     if (call === undefined) return;
@@ -146,7 +150,7 @@ export function createAdsClient(options: AdsClientOptions): AdsClient {
     stream.on("data", (response: DiscoveryResponseWire) => {
       markConnected();
       backoff.reset();
-      onResponse(response);
+      applying = applying.then(() => onResponse(response, stream));
     });
     stream.on("error", (err: Error & { code?: number; details?: string }) => onEnd(err.details ?? err.message));
     stream.on("status", (s: StatusObject) => onEnd(s.details || `status ${s.code}`));
@@ -185,7 +189,8 @@ export function createAdsClient(options: AdsClientOptions): AdsClient {
     events.emit("xdsRetry", { attempt: attempts + 1, delayMs: delay });
   }
 
-  function onResponse(response: DiscoveryResponseWire): void {
+  async function onResponse(response: DiscoveryResponseWire, stream: NonNullable<typeof call>): Promise<void> {
+    if (stopped || call !== stream) return; // a response of a stream that is gone: the next one re-sends
     const typeUrl = response.type_url ?? "";
     const state = states.get(typeUrl);
     if (state === undefined) {
@@ -207,7 +212,7 @@ export function createAdsClient(options: AdsClientOptions): AdsClient {
           throw new NackError(`${type} resources[${i}]`, `cannot be decoded as ${typeName}: ${(err as Error).message}`);
         }
       });
-      store.apply(typeUrl, resources);
+      await store.apply(typeUrl, resources, version);
     } catch (err) {
       const reason = (err instanceof NackError ? err.message : `internal error applying ${type}: ${(err as Error).message}`).slice(0, MAX_REASON);
       if (!(err instanceof NackError)) logger.error({ err, type, version }, "unexpected error applying an xDS response");
@@ -215,7 +220,7 @@ export function createAdsClient(options: AdsClientOptions): AdsClient {
       state.lastNack = { version, reason, at: clock.now() };
       logger.warn({ code: ErrorCode.ConfigRejected, type, version, reason }, "rejected xDS update (NACK); keeping the last good config");
       events.emit("xdsUpdate", { type, result: "nack" });
-      send(state, { response_nonce: nonce, error_detail: { code: INVALID_ARGUMENT, message: reason } });
+      if (call === stream) send(state, { response_nonce: nonce, error_detail: { code: INVALID_ARGUMENT, message: reason } });
       return;
     }
     state.ackedVersion = version;
@@ -223,6 +228,7 @@ export function createAdsClient(options: AdsClientOptions): AdsClient {
     state.ackedAt = clock.now();
     logger.info({ type, version, resources: response.resources?.length ?? 0 }, "applied xDS update (ACK)");
     events.emit("xdsUpdate", { type, result: "ack" });
+    if (call !== stream) return;
     send(state, { response_nonce: nonce });
     updateSubscriptions();
   }

@@ -1,10 +1,13 @@
-// Builds a complete ConfigSnapshot from the accepted per-type resources. Pure apart from reusing
-// the previous snapshot's balancers for clusters whose config and endpoints did not change, so a
-// pure EDS update elsewhere does not reset their round-robin position.
+// Builds a complete ConfigSnapshot from the accepted per-type resources. Pure apart from carrying
+// over, by cluster name, the previous snapshot's runtime state (host stats, breakers, retry budget)
+// and its balancers for clusters whose config and endpoints did not change, so an update elsewhere
+// does not reset their balancing position, latency estimates or ejections.
 import { SidecarResourceNames, type WorkloadIdentity } from "@weft/contracts";
 import type { Balancer, Cluster, ClusterConfig, ConfigSnapshot, Endpoint, ListenerConfig, RouteTable } from "../core/runtime-config";
 import { createBalancer } from "../balance/create-balancer";
 import { isServing } from "../balance/endpoint-set";
+import { ClusterState } from "../balance/cluster-state";
+import { createHostSet } from "../balance/host";
 
 export interface AcceptedResources {
   readonly clusters: ReadonlyMap<string, ClusterConfig>;
@@ -36,8 +39,12 @@ export function buildSnapshot(accepted: AcceptedResources, previous: ConfigSnaps
   for (const config of accepted.clusters.values()) {
     const endpoints = endpointsOf(config);
     const before = previous.clusters.get(config.name);
-    const balancer: Balancer =
-      before !== undefined && before.config === config && before.endpoints === endpoints ? before.balancer : createBalancer(config, endpoints, random);
+    // Host stats, breakers and the retry budget outlive the snapshot; balancers and host sets are
+    // rebuilt only when the cluster's config or endpoints changed (round-robin position kept).
+    const state = before?.state ?? new ClusterState();
+    const sameEndpoints = before !== undefined && before.endpoints === endpoints;
+    const hostSet = sameEndpoints ? before.hostSet : createHostSet(state.hostsFor(endpoints), state);
+    const balancer: Balancer = sameEndpoints && before.config === config ? before.balancer : createBalancer(config, hostSet, random);
     const id = config.identity;
     let destinationOf = NO_DESTINATIONS;
     if (id !== undefined && id.version === "") {
@@ -58,6 +65,8 @@ export function buildSnapshot(accepted: AcceptedResources, previous: ConfigSnaps
       balancer,
       destination: id,
       destinationOf,
+      hostSet,
+      state,
     });
   }
 

@@ -1,20 +1,23 @@
 // The inbound layer stack (mesh -> local app), outermost first. The only place its order is decided.
+import type { Clock } from "../core/clock";
+import { systemClock } from "../core/clock";
 import { composeLayers, type Handler } from "../core/layer";
 import { localReplyLayer } from "../layers/local-reply";
 import { hopByHopLayer } from "../layers/hop-by-hop";
 import { sourceIdentityLayer } from "../layers/source-identity";
 import { routeLayer } from "../layers/route";
-import { clusterPickLayer } from "../layers/cluster-pick";
-import { balancerLayer } from "../layers/balancer";
+import { policyLayers } from "../layers/policy-layers";
 import { createForwarder } from "../upstream/forward";
 import type { UpstreamPools } from "../upstream/pools";
 
 export interface InboundStackParams {
   pools: UpstreamPools;
   random: () => number;
+  clock?: Clock;
 }
 
 export function createInboundHandler(params: InboundStackParams): Handler {
+  const forward = createForwarder(params.pools);
   return composeLayers(
     [
       // Outermost: any ProxyError raised below becomes the `{code, message}` + x-weft-error reply.
@@ -26,10 +29,10 @@ export function createInboundHandler(params: InboundStackParams): Handler {
       sourceIdentityLayer({ mode: "read" }),
       // `weft.inbound` route table: `/*` -> `weft.inbound|local`.
       routeLayer({ listener: "inbound" }),
-      clusterPickLayer({ random: params.random }),
-      // The STATIC local app cluster: one endpoint, the app.
-      balancerLayer(),
+      // The inbound route's policy (local rate limits and faults protect the app; the STATIC local
+      // app cluster has one endpoint), same order as outbound (policy-layers.ts).
+      ...policyLayers({ clock: params.clock ?? systemClock, random: params.random, forward }),
     ],
-    createForwarder(params.pools),
+    forward,
   );
 }

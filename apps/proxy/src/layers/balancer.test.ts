@@ -27,10 +27,10 @@ describe("balancerLayer", () => {
     expect(seen.sort()).toEqual(["1:v1", "2:v2"]);
   });
 
-  it("WEFT_NO_HEALTHY_ENDPOINT says how many endpoints exist", () => {
+  it("WEFT_NO_HEALTHY_ENDPOINT says how many endpoints exist", async () => {
     const ctx = makeContext({ config });
     ctx.cluster = config.clusters.get("down.default");
-    expect(() => handler(ctx)).toThrow(
+    await expect(handler(ctx)).rejects.toThrow(
       expect.objectContaining({ code: ErrorCode.NoHealthyEndpoint, message: 'cluster "down.default" has no healthy endpoint (2 known, 0 healthy)' }),
     );
   });

@@ -1,5 +1,6 @@
 // Logical routing: the listener's route table (RDS) -> virtual host by authority -> first matching
-// route. Before the controller sent that listener and its routes: WEFT_NO_CONFIG.
+// route (path, headers incl. :method/:authority, query). Before the controller sent that listener
+// and its routes: WEFT_NO_CONFIG.
 import { ErrorCode } from "@weft/contracts";
 import type { Layer } from "../core/layer";
 import { ProxyError } from "../core/errors";
@@ -34,7 +35,7 @@ export function routeLayer(params: RouteLayerParams): Layer {
       }
       ctx.virtualHost = vhost;
       if (direction === "outbound" && vhost.identity !== undefined) ctx.destination = vhost.identity;
-      const route = matchRoute(vhost, ctx.pathOnly, ctx.headers);
+      const route = matchRoute(vhost, ctx);
       if (route === undefined) {
         const path = ctx.path.length > MAX_ECHO ? ctx.path.slice(0, MAX_ECHO) + "…" : ctx.path;
         throw new ProxyError(ErrorCode.RouteNotFound, `no route of "${vhost.name}" matches ${ctx.method} ${path}`);

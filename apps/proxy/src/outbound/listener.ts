@@ -1,21 +1,26 @@
-// The outbound listener (always 127.0.0.1): the local app reaches the mesh through it, either as
-// its HTTP proxy (absolute-form `GET http://reviews:9080/x`, or a CONNECT tunnel carrying plain
-// HTTP, which is what undici's ProxyAgent/EnvHttpProxyAgent do by default) or with origin-form
-// requests and `Host: reviews`. Both end in the same exchange and layer stack.
-import type { Server } from "node:http";
-import type { Duplex } from "node:stream";
-import { createProxyServer } from "../core/http-server";
-import { createRequestListener, type ExchangeOptions } from "../core/exchange";
+// The outbound listener (always 127.0.0.1): the local app reaches the mesh through it — HTTP/1.1
+// as its HTTP proxy (absolute-form `GET http://reviews:9080/x`, or a CONNECT tunnel carrying
+// HTTP/1.1 or h2c: undici's ProxyAgent, grpc-js with `http_proxy`), origin-form with `Host:
+// reviews`, or HTTP/2 with prior knowledge (h2c) and `:authority: reviews:9080` (gRPC clients
+// dialling the sidecar). All end in the same exchange and layer stack.
+import { SidecarResourceNames } from "@weft/contracts";
+import { createExchange } from "../core/exchange";
+import { createProxyListener, type ProxyListener } from "../core/proxy-listener";
+import { PLAINTEXT_HTTP_LISTENER } from "../core/transport-config";
+import type { DirectionListenerOptions } from "../inbound/listener";
 
-export function createOutboundServer(options: Omit<ExchangeOptions, "direction">): Server {
-  const server = createProxyServer(createRequestListener({ ...options, direction: "outbound" }));
-  // CONNECT host:port -> 200, then parse the tunnel as a new HTTP/1.1 connection on this server.
-  // Requests inside carry `Host: host:port`, so routing is the Host mode. TLS inside the tunnel
-  // (https:// targets) is not HTTP and fails to parse: the mesh is plaintext until mTLS lands.
-  server.on("connect", (req, socket: Duplex, head: Buffer) => {
-    socket.write("HTTP/1.1 200 Connection Established\r\n\r\n");
-    if (head.length > 0) socket.unshift(head);
-    server.emit("connection", socket);
+export function createOutboundListener(options: DirectionListenerOptions): ProxyListener {
+  const name = SidecarResourceNames.outboundListener;
+  return createProxyListener({
+    name,
+    direction: "outbound",
+    exchange: createExchange({ ...options, direction: "outbound" }),
+    transport: () => options.config.current.outbound?.transport ?? PLAINTEXT_HTTP_LISTENER,
+    tls: options.tls,
+    tcp: (socket, chain, peer) => options.tcp(socket, chain, peer, name),
+    connectTunnels: true,
+    events: options.events,
+    logger: options.logger,
+    clock: options.clock,
   });
-  return server;
 }

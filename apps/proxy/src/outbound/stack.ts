@@ -1,12 +1,13 @@
 // The outbound layer stack (local app -> mesh), outermost first. The only place its order is decided.
 import type { WorkloadIdentity } from "@weft/contracts";
+import type { Clock } from "../core/clock";
+import { systemClock } from "../core/clock";
 import { composeLayers, type Handler } from "../core/layer";
 import { localReplyLayer } from "../layers/local-reply";
 import { hopByHopLayer } from "../layers/hop-by-hop";
 import { sourceIdentityLayer } from "../layers/source-identity";
 import { routeLayer } from "../layers/route";
-import { clusterPickLayer } from "../layers/cluster-pick";
-import { balancerLayer } from "../layers/balancer";
+import { policyLayers, type PolicyLayerParams } from "../layers/policy-layers";
 import { createForwarder } from "../upstream/forward";
 import type { UpstreamPools } from "../upstream/pools";
 
@@ -14,9 +15,14 @@ export interface OutboundStackParams {
   self: WorkloadIdentity;
   pools: UpstreamPools;
   random: () => number;
+  /** Timeouts, backoff, breakers, EWMA, rate limits, faults (tests: a fake clock). */
+  clock?: Clock;
+  onShadowDone?: PolicyLayerParams["onShadowDone"];
 }
 
 export function createOutboundHandler(params: OutboundStackParams): Handler {
+  // Innermost: keep-alive pool per endpoint; returns the upstream response with its body unread.
+  const forward = createForwarder(params.pools);
   return composeLayers(
     [
       // Outermost: any ProxyError raised below becomes the `{code, message}` + x-weft-error reply.
@@ -28,14 +34,10 @@ export function createOutboundHandler(params: OutboundStackParams): Handler {
       sourceIdentityLayer({ mode: "stamp", self: params.self }),
       // Logical: listener's route table -> virtual host by authority -> first matching route.
       routeLayer({ listener: "outbound" }),
-      // Concrete: the route's weighted split -> one cluster (version).
-      clusterPickLayer({ random: params.random }),
-      // (retry / timeout / circuit breaking go here: above the balancer, so each attempt picks a
-      //  fresh endpoint, and below the split, so a retry stays on the version the split chose.)
-      // Endpoint: round robin over the cluster's healthy endpoints.
-      balancerLayer(),
+      // The route's policy: faults, rate limit, split, headers, mirror, timeout, retries,
+      // circuit breaking, balancing, outlier detection (order explained in policy-layers.ts).
+      ...policyLayers({ clock: params.clock ?? systemClock, random: params.random, forward, onShadowDone: params.onShadowDone }),
     ],
-    // Innermost: keep-alive pool per endpoint; returns the upstream response with its body unread.
-    createForwarder(params.pools),
+    forward,
   );
 }

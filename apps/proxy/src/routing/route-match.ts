@@ -1,7 +1,10 @@
-// Route selection, pure: authority -> virtual host (exact domain incl. port, then the host without
-// its port, then "*"), then the first route whose path and header matchers all hold.
-import type { IncomingHttpHeaders } from "node:http";
+// Route selection, pure: authority -> virtual host (exact domain incl. port, the host without its
+// port, then suffix wildcards `*.x`, prefix wildcards `x.*` — longest first — then "*"), then the
+// first route whose path, header (incl. `:method`/`:authority`) and query matchers all hold.
 import type { HeaderMatcher, Route, RouteTable, VirtualHost } from "../core/runtime-config";
+import type { QueryParameterMatcher } from "../core/traffic-policy";
+import { headerValue, queryValue, type RequestView } from "./request-view";
+import { matchValue } from "./value-match";
 
 /** `authority` must be lower-case (the exchange lower-cases it once). */
 export function findVirtualHost(table: RouteTable, authority: string): VirtualHost | undefined {
@@ -11,6 +14,17 @@ export function findVirtualHost(table: RouteTable, authority: string): VirtualHo
   if (host !== authority) {
     const byHost = table.byDomain.get(host);
     if (byHost !== undefined) return byHost;
+  }
+  const suffixes = table.suffixWildcards;
+  for (let i = 0; i < suffixes.length; i++) {
+    const w = suffixes[i]!;
+    // The wildcard stands for at least one character (Envoy).
+    if ((host.length > w.suffix.length && host.endsWith(w.suffix)) || (authority.length > w.suffix.length && authority.endsWith(w.suffix))) return w.vhost;
+  }
+  const prefixes = table.prefixWildcards;
+  for (let i = 0; i < prefixes.length; i++) {
+    const w = prefixes[i]!;
+    if (authority.length > w.prefix.length && authority.startsWith(w.prefix)) return w.vhost;
   }
   return table.wildcard;
 }
@@ -22,30 +36,46 @@ export function hostOf(authority: string): string {
   return authority.slice(0, colon);
 }
 
-/** First route that matches `path` (no query string) and `headers`; routes are in priority order. */
-export function matchRoute(vhost: VirtualHost, path: string, headers: IncomingHttpHeaders): Route | undefined {
+/** First route of `vhost` (priority order) that matches the request. */
+export function matchRoute(vhost: VirtualHost, req: RequestView): Route | undefined {
   const routes = vhost.routes;
+  const q = req.path.indexOf("?");
+  const path = q === -1 ? req.path : req.path.slice(0, q);
+  let lowerPath: string | undefined;
   for (let i = 0; i < routes.length; i++) {
     const route = routes[i]!;
     const p = route.path;
-    if (p.kind === "prefix" ? !path.startsWith(p.value) : path !== p.value) continue;
-    if (route.headers.length === 0 || headersMatch(route.headers, headers)) return route;
+    let candidate = path;
+    if (p.ignoreCase) candidate = lowerPath ??= path.toLowerCase();
+    if (p.kind === "prefix") {
+      if (!candidate.startsWith(p.value)) continue;
+    } else if (p.kind === "exact") {
+      if (candidate !== p.value) continue;
+    } else if (!p.regex!.test(candidate)) continue;
+    if (route.headers.length !== 0 && !headersMatch(route.headers, req)) continue;
+    if (route.queryParameters.length !== 0 && !queryMatch(route.queryParameters, req.path)) continue;
+    return route;
   }
   return undefined;
 }
 
-function headersMatch(matchers: readonly HeaderMatcher[], headers: IncomingHttpHeaders): boolean {
+/** Whether every matcher holds (each may be inverted); absent headers only match inverted matchers. */
+export function headersMatch(matchers: readonly HeaderMatcher[], req: RequestView): boolean {
+  for (let i = 0; i < matchers.length; i++) if (!headerMatches(matchers[i]!, req)) return false;
+  return true;
+}
+
+/** One matcher, inversion applied. */
+export function headerMatches(m: HeaderMatcher, req: RequestView): boolean {
+  const value = headerValue(req, m.name);
+  return (value !== undefined && matchValue(m, value)) !== m.invert;
+}
+
+function queryMatch(matchers: readonly QueryParameterMatcher[], path: string): boolean {
   for (let i = 0; i < matchers.length; i++) {
     const m = matchers[i]!;
-    const raw = headers[m.name];
-    // Repeated headers arrive joined by ", " except set-cookie (an array); match the joined form.
-    const value = raw === undefined ? undefined : typeof raw === "string" ? raw : raw.join(",");
-    let ok: boolean;
-    if (value === undefined) ok = false;
-    else if (m.kind === "present") ok = true;
-    else if (m.kind === "exact") ok = value === m.value;
-    else ok = value.startsWith(m.value);
-    if (ok === m.invert) return false;
+    const value = queryValue(path, m.name);
+    if (value === undefined || !matchValue(m, value)) return false;
   }
   return true;
 }

@@ -1,14 +1,47 @@
-// The innermost handler of both stacks: sends the request to the endpoint the balancer picked over
-// its keep-alive pool and returns the upstream response unread (status, headers, streaming body).
-// Maps transport failures to contract error codes; retry/timeout layers sit above and may call it again.
+// The innermost handler of both stacks: sends the request to the endpoint the balancer picked and
+// returns the upstream response unread (status, headers, streaming body). Chooses the transport per
+// endpoint (transport_socket_matches: mTLS to sidecars, plaintext otherwise) and the protocol per
+// cluster (HTTP/1.1 keep-alive pool, HTTP/2 session — h2c or ALPN — or an upgrade tunnel). Maps
+// transport failures to contract error codes; retry/timeout layers sit above and may call it again.
 import { ErrorCode } from "@weft/contracts";
+import { MESH_ALPN } from "@weft/contracts";
+import type { Readable } from "node:stream";
 import { ProxyError } from "../core/errors";
-import type { Handler } from "../core/layer";
+import type { Handler, ProxyResponse } from "../core/layer";
 import type { RequestContext } from "../core/request-context";
+import type { UpstreamTls } from "../core/transport-config";
+import { upstreamTlsFor } from "../core/transport-config";
+import { isConnectError } from "./connect";
+import { ALPN_HTTP1 } from "./h2-sessions";
+import { forwardH2 } from "./h2-forward";
+import { forwardUpgrade } from "./upgrade";
 import type { UpstreamPools } from "./pools";
 
 const CONNECT_ERRORS = new Set(["ECONNREFUSED", "UND_ERR_CONNECT_TIMEOUT", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "EADDRNOTAVAIL"]);
 const TIMEOUT_ERRORS = new Set(["UND_ERR_HEADERS_TIMEOUT"]);
+const H2_ONLY = ["h2"] as const;
+
+/** The TLS the chosen endpoint gets (per-endpoint match labels, else the cluster's transport_socket). */
+export function endpointTls(ctx: RequestContext): UpstreamTls | undefined {
+  const transport = ctx.cluster!.config.transport;
+  if (transport.matches.length === 0) return transport.tls;
+  return upstreamTlsFor(transport, ctx.config.endpointLabels?.get(ctx.endpoint!.key));
+}
+
+async function forwardH1(ctx: RequestContext, pools: UpstreamPools, tls: UpstreamTls | undefined, body: Readable | Buffer | null): Promise<ProxyResponse> {
+  const pool = pools.http1(ctx.endpoint!, tls, ctx.cluster!.config.connectTimeoutMs);
+  const upstream = await pool.request({
+    method: ctx.method,
+    path: ctx.path,
+    headers: ctx.headers,
+    // undici destroys a stream body once sent; an HTTP/2 request body is its stream, which also
+    // carries the response: hand undici an iterator that leaves it open (undici takes async
+    // iterables; its types only list streams).
+    body: body === ctx.downstream && ctx.httpVersion === 2 ? (ctx.downstream.iterator({ destroyOnReturn: false }) as unknown as Readable) : body,
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
+  });
+  return { status: upstream.statusCode, headers: upstream.headers, body: upstream.body };
+}
 
 export function createForwarder(pools: UpstreamPools): Handler {
   return async function forward(ctx: RequestContext) {
@@ -17,15 +50,34 @@ export function createForwarder(pools: UpstreamPools): Handler {
     if (endpoint === undefined || cluster === undefined) {
       throw new ProxyError(ErrorCode.Internal, "no endpoint chosen before forwarding (layer stack misassembled)");
     }
-    const pool = pools.get(endpoint, cluster.config.connectTimeoutMs);
+    const tls = endpointTls(ctx);
+    const connectTimeoutMs = cluster.config.connectTimeoutMs;
+    const body = ctx.requestBody !== undefined ? ctx.requestBody : ctx.hasBody ? ctx.downstream : null;
     try {
-      const upstream = await pool.request({
-        method: ctx.method,
-        path: ctx.path,
-        headers: ctx.headers,
-        body: ctx.hasBody ? ctx.downstream : null,
-      });
-      return { status: upstream.statusCode, headers: upstream.headers, body: upstream.body };
+      if (ctx.upgrade !== undefined) return await forwardUpgrade(ctx, endpoint, tls, tls ? pools.tls() : undefined, connectTimeoutMs);
+      const protocol = cluster.config.transport.protocol;
+      const h1Key = tls === undefined ? "" : `${endpoint.key}|${tls.key}`;
+      if (protocol === "http2" || (protocol === "auto" && tls !== undefined && !pools.http1Only.has(h1Key))) {
+        const alpn = protocol === "http2" ? H2_ONLY : tls!.alpn.length > 0 ? tls!.alpn : MESH_ALPN;
+        const entry = pools.h2.get(endpoint, tls, tls ? pools.tls() : undefined, alpn, connectTimeoutMs);
+        if (protocol === "auto" && entry.session.connecting) {
+          // The protocol is ALPN's choice: learn it before the body starts flowing.
+          try {
+            await new Promise<void>((resolve, reject) => {
+              entry.session.once("connect", () => resolve()).once("close", () => reject(entry.session.destroyed ? new Error("connection closed") : new Error("session closed")));
+              entry.session.once("error", reject);
+            });
+          } catch (err) {
+            if (((err as { code?: string }).code ?? "") !== ALPN_HTTP1) throw err;
+          }
+          if (entry.session.destroyed) {
+            pools.http1Only.add(h1Key);
+            return await forwardH1(ctx, pools, tls, body);
+          }
+        }
+        return await forwardH2(ctx, entry, body, tls ? "https" : "http");
+      }
+      return await forwardH1(ctx, pools, tls, body);
     } catch (err) {
       throw toProxyError(err, ctx);
     }
@@ -33,10 +85,13 @@ export function createForwarder(pools: UpstreamPools): Handler {
 }
 
 export function toProxyError(err: unknown, ctx: RequestContext): ProxyError {
-  const code = (err as { code?: string } | null)?.code ?? "";
+  if (err instanceof ProxyError) return err;
+  const e = err as { code?: string; message?: string; cause?: unknown } | null;
+  const code = e?.code ?? "";
   const where = `endpoint ${ctx.endpoint?.key ?? "?"} of cluster "${ctx.cluster?.config.name ?? "?"}"`;
-  const detail = (err as Error | null)?.message ?? String(err);
-  if (CONNECT_ERRORS.has(code)) {
+  const cause = e?.cause as { code?: string; message?: string } | undefined;
+  const detail = code === "ERR_HTTP2_STREAM_CANCEL" && cause?.message ? cause.message : (e?.message ?? String(err));
+  if (CONNECT_ERRORS.has(code) || isConnectError(err) || (code === "ERR_HTTP2_STREAM_CANCEL" && (isConnectError(cause) || CONNECT_ERRORS.has(cause?.code ?? "")))) {
     return new ProxyError(ErrorCode.UpstreamConnectFailed, `cannot connect to ${where}: ${detail}`);
   }
   if (TIMEOUT_ERRORS.has(code)) {

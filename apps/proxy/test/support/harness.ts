@@ -1,6 +1,10 @@
 // Starts a sidecar for integration tests: every port 0, silent logs, controller = the test ADS
 // server, and an optional fake clock / deterministic random. Closing is the test's job (afterEach).
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { request, type Dispatcher } from "undici";
+import type { Logger } from "pino";
 import { createFakeClock, type AdsTestServer, type FakeClock } from "@weft/test-kit";
 import { TypeUrl } from "@weft/contracts/proto";
 import { loadConfig } from "../../src/env";
@@ -22,8 +26,14 @@ export async function startTestSidecar(opts: {
   version?: string;
   random?: () => number;
   env?: Record<string, string>;
+  /** Fake clock to use (e.g. one started at the real time, for certificates node:tls checks). */
+  clock?: FakeClock;
+  /** A logger to capture the sidecar's log lines (default: silent). */
+  logger?: Logger;
 }): Promise<TestSidecar> {
-  const clock = createFakeClock();
+  const clock = opts.clock ?? createFakeClock();
+  // A private state directory (last good config, certificate) unless the test names one; removed on close.
+  const ownStateDir = opts.env?.WEFT_STATE_DIR === undefined ? mkdtempSync(join(tmpdir(), "weft-sidecar-")) : undefined;
   const config = loadConfig({
     WEFT_SERVICE: opts.service ?? "productpage",
     WEFT_VERSION: opts.version ?? "v1",
@@ -34,11 +44,21 @@ export async function startTestSidecar(opts: {
     WEFT_CONTROLLER: opts.controller,
     WEFT_NODE_ID: `test-${opts.service ?? "productpage"}`,
     WEFT_LOG_LEVEL: "silent",
+    ...(ownStateDir ? { WEFT_STATE_DIR: ownStateDir } : {}),
     ...opts.env,
   });
-  const sidecar = await createSidecar(config, { clock, ...(opts.random ? { random: opts.random } : {}), backoff: { baseMs: 1000, maxMs: 8000 } });
+  const sidecar = await createSidecar(config, {
+    clock,
+    ...(opts.random ? { random: opts.random } : {}),
+    ...(opts.logger ? { logger: opts.logger } : {}),
+    backoff: { baseMs: 1000, maxMs: 8000 },
+  });
   return {
     ...sidecar,
+    async close(options) {
+      await sidecar.close(options);
+      if (ownStateDir) rmSync(ownStateDir, { recursive: true, force: true });
+    },
     clock,
     outboundUrl: `http://127.0.0.1:${sidecar.ports.outbound}`,
     inboundUrl: `http://127.0.0.1:${sidecar.ports.inbound}`,

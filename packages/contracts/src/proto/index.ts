@@ -37,7 +37,17 @@ export const PROTO_FILES = [
   "envoy/extensions/filters/network/http_connection_manager/v3/http_connection_manager.proto",
   "envoy/extensions/filters/http/router/v3/router.proto",
   "envoy/extensions/transport_sockets/tls/v3/tls.proto",
+  "envoy/extensions/filters/http/fault/v3/fault.proto",
+  "envoy/extensions/filters/http/local_ratelimit/v3/local_rate_limit.proto",
+  "envoy/extensions/load_balancing_policies/least_request/v3/least_request.proto",
+  "envoy/extensions/load_balancing_policies/ring_hash/v3/ring_hash.proto",
+  "envoy/extensions/load_balancing_policies/round_robin/v3/round_robin.proto",
+  "xds/type/v3/typed_struct.proto",
+  "envoy/extensions/filters/network/tcp_proxy/v3/tcp_proxy.proto",
+  "envoy/extensions/filters/listener/tls_inspector/v3/tls_inspector.proto",
+  "envoy/extensions/upstreams/http/v3/http_protocol_options.proto",
   "weft/telemetry/v1/telemetry.proto",
+  "weft/ca/v1/ca.proto",
 ] as const;
 
 export interface Protos {
@@ -45,6 +55,8 @@ export interface Protos {
   grpc: GrpcObject;
   ads: ServiceClientConstructor & { service: ServiceDefinition };
   telemetry: ServiceClientConstructor & { service: ServiceDefinition };
+  /** weft.ca.v1.CertificateService (served on the xDS port). */
+  ca: ServiceClientConstructor & { service: ServiceDefinition };
   /** Decode a message by fully-qualified name into a plain object (Any expanded to `@type` objects). */
   decode<T = Record<string, unknown>>(typeName: string, bytes: Uint8Array): T;
   /** Encode a plain object (nested Any written as `{ "@type": url, ...fields }`) by fully-qualified name. */
@@ -95,6 +107,7 @@ export function loadProtos(): Protos {
     grpc,
     ads: pick("envoy.service.discovery.v3.AggregatedDiscoveryService"),
     telemetry: pick("weft.telemetry.v1.TelemetryService"),
+    ca: pick("weft.ca.v1.CertificateService"),
     decode: <T>(typeName: string, bytes: Uint8Array) => {
       const t = typeOf(typeName);
       return t.toObject(t.decode(bytes), CONVERSION) as T;

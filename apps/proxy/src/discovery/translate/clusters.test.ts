@@ -26,9 +26,11 @@ describe("toClusterConfigs", () => {
   });
 
   it("NACKs what it cannot apply yet", () => {
-    expect(reason(() => toClusterConfigs([{ ...edsCluster("a.b"), lb_policy: "LEAST_REQUEST" }] as never))).toBe('cluster "a.b": lb_policy LEAST_REQUEST not supported yet (ROUND_ROBIN only)');
+    expect(reason(() => toClusterConfigs([{ ...edsCluster("a.b"), lb_policy: "MAGLEV" }] as never))).toBe(
+      'cluster "a.b": lb_policy MAGLEV not supported yet (ROUND_ROBIN, LEAST_REQUEST, RING_HASH, or load_balancing_policy)',
+    );
     expect(reason(() => toClusterConfigs([{ name: "d", type: "STRICT_DNS" }] as never))).toBe('cluster "d": type STRICT_DNS not supported yet (EDS or STATIC)');
-    expect(reason(() => toClusterConfigs([{ ...edsCluster("a.b"), transport_socket: { name: "tls" } }] as never))).toContain("transport_socket (upstream TLS) not supported yet");
+    expect(reason(() => toClusterConfigs([{ ...edsCluster("a.b"), transport_socket: { name: "tls" } }] as never))).toContain("transport_socket: transport socket tls not supported yet");
     expect(reason(() => toClusterConfigs([{ ...edsCluster("a.b"), eds_cluster_config: { eds_config: { path: "/etc/eds" } } }] as never))).toContain("eds_config must be { ads: {} }");
     expect(reason(() => toClusterConfigs([edsCluster("a.b"), edsCluster("a.b")] as never))).toBe('cluster "a.b": appears twice in the response');
   });

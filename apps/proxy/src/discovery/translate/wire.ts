@@ -53,11 +53,19 @@ export interface Address {
 }
 
 // ---- CDS / EDS ----
+/** google.protobuf.Struct as decoded (fields of {string_value | stringValue | ...}). */
+export interface StructWire {
+  fields?: Record<string, unknown>;
+}
+export interface MetadataWire {
+  filter_metadata?: Record<string, StructWire>;
+}
 export interface LbEndpoint {
   endpoint?: { address?: Address; hostname?: string };
   endpoint_name?: string;
   health_status?: string;
   load_balancing_weight?: UInt32Value;
+  metadata?: MetadataWire;
 }
 export interface LocalityLbEndpoints {
   lb_endpoints?: LbEndpoint[];
@@ -76,8 +84,119 @@ export interface Cluster {
   connect_timeout?: Duration;
   lb_policy?: string;
   load_assignment?: ClusterLoadAssignment;
-  transport_socket?: object;
-  transport_socket_matches?: unknown[];
+  transport_socket?: TransportSocketWire;
+  transport_socket_matches?: TransportSocketMatchWire[];
+  transport_socket_matcher?: object;
+  typed_extension_protocol_options?: Record<string, TypedConfig>;
+  /** Deprecated cluster-level protocol fields (Envoy v3 still reads them). */
+  http2_protocol_options?: object;
+  http_protocol_options?: object;
+  common_http_protocol_options?: object;
+  protocol_selection?: string;
+}
+
+// ---- transport sockets and TLS ----
+export interface TransportSocketWire {
+  name?: string;
+  typed_config?: TypedConfig;
+}
+export interface TransportSocketMatchWire {
+  name?: string;
+  match?: StructWire;
+  transport_socket?: TransportSocketWire;
+}
+export interface CertificateProviderInstanceWire {
+  instance_name?: string;
+  certificate_name?: string;
+}
+export interface StringMatcherWire {
+  exact?: string;
+  prefix?: string;
+  suffix?: string;
+  contains?: string;
+  safe_regex?: object;
+  ignore_case?: boolean;
+}
+export interface SubjectAltNameMatcherWire {
+  san_type?: string;
+  matcher?: StringMatcherWire;
+  oid?: string;
+}
+export interface CertificateValidationContextWire {
+  trusted_ca?: object;
+  ca_certificate_provider_instance?: CertificateProviderInstanceWire;
+  system_root_certs?: object;
+  watched_directory?: object;
+  verify_certificate_spki?: string[];
+  verify_certificate_hash?: string[];
+  match_typed_subject_alt_names?: SubjectAltNameMatcherWire[];
+  match_subject_alt_names?: StringMatcherWire[];
+  require_signed_certificate_timestamp?: { value?: boolean };
+  crl?: object;
+  allow_expired_certificate?: boolean;
+  trust_chain_verification?: string;
+  custom_validator_config?: object;
+  only_verify_leaf_cert_crl?: boolean;
+  max_verify_depth?: UInt32Value;
+}
+export interface CommonTlsContextWire {
+  tls_params?: object;
+  tls_certificates?: unknown[];
+  tls_certificate_sds_secret_configs?: unknown[];
+  tls_certificate_provider_instance?: CertificateProviderInstanceWire;
+  tls_certificate_certificate_provider?: object;
+  tls_certificate_certificate_provider_instance?: object;
+  validation_context?: CertificateValidationContextWire;
+  validation_context_sds_secret_config?: object;
+  combined_validation_context?: { default_validation_context?: CertificateValidationContextWire; validation_context_sds_secret_config?: object };
+  validation_context_certificate_provider?: object;
+  validation_context_certificate_provider_instance?: object;
+  alpn_protocols?: string[];
+  custom_handshaker?: object;
+  key_log?: object;
+}
+export interface UpstreamTlsContextWire extends TypedConfig {
+  common_tls_context?: CommonTlsContextWire;
+  sni?: string;
+  allow_renegotiation?: boolean;
+  max_session_keys?: UInt32Value;
+  enforce_rsa_key_usage?: { value?: boolean };
+}
+export interface DownstreamTlsContextWire extends TypedConfig {
+  common_tls_context?: CommonTlsContextWire;
+  require_client_certificate?: { value?: boolean };
+  require_sni?: { value?: boolean };
+  session_ticket_keys?: object;
+  session_ticket_keys_sds_secret_config?: object;
+  disable_stateless_session_resumption?: boolean;
+  disable_stateful_session_resumption?: boolean;
+  session_timeout?: Duration;
+  ocsp_staple_policy?: string;
+  full_scan_certs_on_sni_mismatch?: { value?: boolean };
+}
+export interface HttpProtocolOptionsWire extends TypedConfig {
+  common_http_protocol_options?: object;
+  upstream_http_protocol_options?: object;
+  explicit_http_config?: { http_protocol_options?: object; http2_protocol_options?: object; http3_protocol_options?: object };
+  use_downstream_protocol_config?: object;
+  auto_config?: { http_protocol_options?: object; http2_protocol_options?: object; http3_protocol_options?: object; alternate_protocols_cache_options?: object };
+  http_filters?: unknown[];
+  header_validation_config?: object;
+}
+export interface TcpProxyWire extends TypedConfig {
+  stat_prefix?: string;
+  cluster?: string;
+  weighted_clusters?: object;
+  on_demand?: object;
+  metadata_match?: object;
+  idle_timeout?: Duration;
+  downstream_idle_timeout?: Duration;
+  upstream_idle_timeout?: Duration;
+  access_log?: unknown[];
+  max_connect_attempts?: UInt32Value;
+  hash_policy?: unknown[];
+  tunneling_config?: object;
+  max_downstream_connection_duration?: Duration;
 }
 
 // ---- LDS ----
@@ -85,18 +204,42 @@ export interface Filter {
   name?: string;
   typed_config?: TypedConfig;
 }
+export interface FilterChainMatchWire {
+  destination_port?: UInt32Value;
+  prefix_ranges?: unknown[];
+  address_suffix?: string;
+  suffix_len?: UInt32Value;
+  direct_source_prefix_ranges?: unknown[];
+  source_type?: string;
+  source_prefix_ranges?: unknown[];
+  source_ports?: number[];
+  server_names?: string[];
+  transport_protocol?: string;
+  application_protocols?: string[];
+}
 export interface FilterChain {
-  filter_chain_match?: object;
+  name?: string;
+  filter_chain_match?: FilterChainMatchWire;
   filters?: Filter[];
-  transport_socket?: object;
+  transport_socket?: TransportSocketWire;
+  transport_socket_connect_timeout?: Duration;
+}
+export interface ListenerFilterWire {
+  name?: string;
+  typed_config?: TypedConfig;
+  filter_disabled?: object;
 }
 export interface Listener {
   name?: string;
   address?: Address;
   filter_chains?: FilterChain[];
   default_filter_chain?: FilterChain;
-  listener_filters?: unknown[];
+  listener_filters?: ListenerFilterWire[];
+  listener_filters_timeout?: Duration;
+  continue_on_listener_filters_timeout?: boolean;
   api_listener?: object;
+  filter_chain_matcher?: object;
+  use_original_dst?: { value?: boolean };
 }
 export interface HttpFilter {
   name?: string;
@@ -111,17 +254,9 @@ export interface HttpConnectionManager {
 }
 
 // ---- RDS ----
-export interface StringMatcher {
-  exact?: string;
-  prefix?: string;
-  suffix?: string;
-  contains?: string;
-  safe_regex?: object;
-  ignore_case?: boolean;
-}
 export interface HeaderMatcherWire {
   name?: string;
-  string_match?: StringMatcher;
+  string_match?: StringMatcherWire;
   present_match?: boolean;
   exact_match?: string;
   prefix_match?: string;

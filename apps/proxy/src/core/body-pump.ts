@@ -1,0 +1,82 @@
+// Streaming an upstream response body to the client with backpressure, for each downstream
+// protocol: HTTP/1.1 (trailers as chunked trailer fields) and HTTP/2 (trailers, resets passed on,
+// gRPC deadlines ending the stream with DEADLINE_EXCEEDED). Used by exchange.ts.
+import type { OutgoingHttpHeaders, ServerResponse } from "node:http";
+import { constants, type ClientHttp2Stream, type ServerHttp2Stream } from "node:http2";
+import type { Readable } from "node:stream";
+import { ErrorCode } from "@weft/contracts";
+import type { RequestContext } from "./request-context";
+import { GrpcStatus } from "./grpc";
+
+/** Streams an upstream body to an HTTP/1.1 client with backpressure; trailers are relayed when chunked. */
+export function pumpH1(ctx: RequestContext, body: Readable, res: ServerResponse): void {
+  let downstreamClosed = false;
+  const onData = (chunk: Buffer) => {
+    ctx.responseBytes += chunk.length;
+    if (!res.write(chunk)) body.pause();
+  };
+  const onDrain = () => body.resume();
+  const onTrailers = (trailers: OutgoingHttpHeaders) => res.addTrailers(withoutPseudo(trailers) as Record<string, string>);
+  const onEnd = () => res.end();
+  const onError = () => {
+    if (!downstreamClosed && ctx.errorCode === undefined) ctx.errorCode = ErrorCode.UpstreamReset;
+    // Headers are already out: the only honest signal left is an abrupt close.
+    res.destroy();
+  };
+  const onClose = () => {
+    if (!res.writableFinished) {
+      downstreamClosed = true;
+      if (!body.readableEnded) body.destroy();
+    }
+    body.off("data", onData).off("end", onEnd).off("trailers", onTrailers);
+  };
+  body.on("data", onData).once("end", onEnd).on("error", onError).once("trailers", onTrailers);
+  res.on("drain", onDrain).once("close", onClose);
+}
+
+/**
+ * Streams an upstream body to an HTTP/2 client with backpressure and ends with the upstream's
+ * trailers. An upstream reset resets the client stream with the same code; a gRPC deadline that
+ * fired mid-body ends it with DEADLINE_EXCEEDED trailers instead.
+ */
+export function pumpH2(ctx: RequestContext, body: Readable, stream: ServerHttp2Stream): void {
+  let trailers: OutgoingHttpHeaders | undefined;
+  let ended = false;
+  const onData = (chunk: Buffer) => {
+    ctx.responseBytes += chunk.length;
+    if (!stream.write(chunk)) body.pause();
+  };
+  const onDrain = () => body.resume();
+  const onTrailers = (t: OutgoingHttpHeaders) => {
+    trailers = withoutPseudo(t);
+  };
+  /** The upstream stopped: completely (trailers follow), after our deadline cancelled it, or reset. */
+  const onBodyDone = () => {
+    if (ended || stream.closed || stream.destroyed) return;
+    const rst = (body as Partial<ClientHttp2Stream>).rstCode;
+    if (ctx.deadlineExceeded && ctx.grpc) {
+      trailers = { "grpc-status": String(GrpcStatus.DEADLINE_EXCEEDED), "grpc-message": "deadline exceeded" };
+    } else if (!body.readableEnded || (rst !== undefined && rst !== constants.NGHTTP2_NO_ERROR)) {
+      // Reset mid-body (a closed HTTP/2 stream also ends its readable side): pass the reset on.
+      if (ctx.errorCode === undefined) ctx.errorCode = ErrorCode.UpstreamReset;
+      ended = true;
+      stream.close(rst !== undefined && rst !== constants.NGHTTP2_NO_ERROR ? rst : constants.NGHTTP2_INTERNAL_ERROR);
+      return;
+    }
+    ended = true;
+    stream.end();
+  };
+  const onWantTrailers = () => stream.sendTrailers(trailers ?? {});
+  const onClose = () => {
+    if (!ended && !body.readableEnded) body.destroy();
+    body.off("data", onData).off("end", onBodyDone).off("trailers", onTrailers).off("error", onBodyDone).off("close", onBodyDone);
+  };
+  body.on("data", onData).once("end", onBodyDone).once("trailers", onTrailers).on("error", onBodyDone).once("close", onBodyDone);
+  stream.on("drain", onDrain).once("wantTrailers", onWantTrailers).once("close", onClose);
+}
+
+/** HTTP/2 trailers as node:http2 delivers them may carry pseudo-headers; neither side may send those. */
+function withoutPseudo(headers: OutgoingHttpHeaders): OutgoingHttpHeaders {
+  for (const name in headers) if (name.charCodeAt(0) === 58) delete headers[name];
+  return headers;
+}

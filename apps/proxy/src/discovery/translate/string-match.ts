@@ -1,0 +1,75 @@
+// xDS matchers -> runtime matchers: StringMatcher (exact/prefix/suffix/contains/safe_regex,
+// ignore_case), route HeaderMatcher (incl. pseudo-headers, present, invert) and query parameter
+// matchers. Regexes are RE2 (re2-wasm), full-match as Envoy, compiled once and cached by pattern.
+import { RE2 } from "re2-wasm";
+import type { HeaderMatcher } from "../../core/runtime-config";
+import type { QueryParameterMatcher, RegexMatcher, ValueMatcher } from "../../core/traffic-policy";
+import { firstSet, nack, NOT_YET } from "./wire";
+import type { HeaderMatcherPolicyWire, QueryParameterMatcherWire, RegexMatcherWire, StringMatcherWire } from "./policy-wire";
+
+const PSEUDO_HEADERS = new Set([":method", ":authority", ":path", ":scheme"]);
+/** Compiled regexes by pattern: identical patterns across config pushes share one (re2-wasm never frees them). */
+const regexCache = new Map<string, RegexMatcher>();
+const REGEX_CACHE_MAX = 10_000;
+const MAX_PATTERN = 4_096; // characters
+
+export function compileRegex(r: RegexMatcherWire | undefined, where: string, ignoreCase = false): RegexMatcher {
+  const pattern = r?.regex;
+  if (pattern === undefined || pattern === "") return nack(where, "regex is empty");
+  if (pattern.length > MAX_PATTERN) nack(where, `regex is longer than ${MAX_PATTERN} characters`);
+  const key = (ignoreCase ? "i:" : "s:") + pattern;
+  let compiled = regexCache.get(key);
+  if (compiled === undefined) {
+    try {
+      // Full match, as Envoy's safe_regex: anchor the whole pattern.
+      const re = new RE2(`^(?:${pattern})$`, ignoreCase ? "iu" : "u");
+      // The dump (/config_dump) shows the pattern, not re2-wasm's internals.
+      compiled = { test: (input: string) => re.test(input), toJSON: () => pattern } as RegexMatcher;
+    } catch (err) {
+      // re2-wasm: "Invalid regular expression: /<wrapped>/u: <problem>: <fragment>" -> "<problem>".
+      const detail = (err as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /, "");
+      const colon = detail.lastIndexOf(": ");
+      return nack(where, `regex ${JSON.stringify(pattern)} is not valid RE2: ${colon === -1 ? detail : detail.slice(0, colon)}`);
+    }
+    if (regexCache.size >= REGEX_CACHE_MAX) regexCache.clear();
+    regexCache.set(key, compiled);
+  }
+  return compiled;
+}
+
+export function toValueMatcher(sm: StringMatcherWire, where: string): ValueMatcher {
+  const ignoreCase = sm.ignore_case === true;
+  const set = firstSet(sm, ["exact", "prefix", "suffix", "contains", "safe_regex"]);
+  // `exact: ""` is a legal matcher (empty value) that firstSet skips.
+  const kind = set ?? (sm.exact !== undefined ? "exact" : undefined);
+  if (kind === undefined) return nack(where, "string_match sets no matcher");
+  if (kind === "safe_regex") {
+    return { kind: "regex", value: sm.safe_regex?.regex ?? "", ignoreCase: false, regex: compileRegex(sm.safe_regex, `${where} string_match.safe_regex`, ignoreCase) };
+  }
+  const raw = (sm as Record<string, string | undefined>)[kind] ?? "";
+  return { kind: kind as ValueMatcher["kind"], value: ignoreCase ? raw.toLowerCase() : raw, ignoreCase, regex: undefined };
+}
+
+const PRESENT: ValueMatcher = Object.freeze({ kind: "present", value: "", ignoreCase: false, regex: undefined });
+
+/** Route / retry / fault header matcher. Pseudo-headers :method, :authority, :path, :scheme are read from the request line. */
+export function toHeaderMatcher(h: HeaderMatcherPolicyWire, where: string): HeaderMatcher {
+  if (!h.name) nack(where, "name is empty");
+  const name = h.name.toLowerCase();
+  if (name.startsWith(":") && !PSEUDO_HEADERS.has(name)) nack(where, `pseudo-header ${name} ${NOT_YET} (:method, :authority, :path, :scheme)`);
+  if (h.treat_missing_header_as_empty) nack(where, `treat_missing_header_as_empty ${NOT_YET}`);
+  const invert = h.invert_match === true;
+  const legacy = firstSet(h, ["exact_match", "prefix_match", "suffix_match", "contains_match", "safe_regex_match", "range_match"]);
+  if (legacy) nack(where, `${legacy} ${NOT_YET}; use string_match`);
+  if (h.string_match !== undefined) return { name, invert, ...toValueMatcher(h.string_match, where) };
+  // `present_match: false` means "header is absent"; with no specifier at all Envoy matches on presence.
+  const present = h.present_match !== false;
+  return { name, invert: present ? invert : !invert, ...PRESENT };
+}
+
+export function toQueryMatcher(q: QueryParameterMatcherWire, where: string): QueryParameterMatcher {
+  if (!q.name) nack(where, "name is empty");
+  if (q.string_match !== undefined) return { name: q.name, ...toValueMatcher(q.string_match, where) };
+  if (q.present_match === false) nack(where, "present_match: false never matches (omit the matcher instead)");
+  return { name: q.name, ...PRESENT };
+}

@@ -1,0 +1,139 @@
+// Active HTTP health checks (cluster health_checks[0].http_health_check): every host of a cluster
+// that has one is probed with `GET path` (Host: the check's host, default the cluster name) every
+// `interval`, each probe bounded by `timeout`; unhealthy_threshold consecutive failures take the
+// host out of balancing, healthy_threshold consecutive successes bring it back. Hosts start
+// healthy and are probed at once. Timers on the injected clock; probes use their own connections.
+import { Agent, request } from "undici";
+import type { Clock } from "../core/clock";
+import type { ConfigSnapshot } from "../core/runtime-config";
+import type { HealthCheck } from "../core/traffic-policy";
+import type { ClusterState } from "../balance/cluster-state";
+import type { Host, HostStats } from "../balance/host";
+
+export interface HealthCheckingOptions {
+  clock: Clock;
+  /** Called after each probe (tests, logs). */
+  onProbe?: (result: { cluster: string; host: string; healthy: boolean; verdict: boolean }) => void;
+}
+
+export interface HealthChecking {
+  /** Starts checks for new hosts of clusters with a health check, stops those that left. */
+  sync(snapshot: ConfigSnapshot): void;
+  /** Resolves when no probe is in flight. */
+  settled(): Promise<void>;
+  close(): Promise<void>;
+}
+
+interface Checker {
+  configKey: string;
+  state: ClusterState;
+  stop(): void;
+}
+
+export function createHealthChecking(options: HealthCheckingOptions): HealthChecking {
+  const { clock, onProbe } = options;
+  const agent = new Agent({ keepAliveTimeout: 60_000, pipelining: 1 });
+  const checkers = new Map<HostStats, Checker>();
+  const inFlight = new Set<Promise<void>>();
+  let closed = false;
+
+  function start(cluster: string, state: ClusterState, host: Host, hc: HealthCheck, configKey: string): Checker {
+    let timer: { cancel(): void } | undefined;
+    let controller: AbortController | undefined;
+    let stopped = false;
+    const stats = host.stats;
+    const url = `http://${host.address.includes(":") ? `[${host.address}]` : host.address}:${host.port}${hc.path}`;
+
+    async function probe(): Promise<void> {
+      timer = undefined;
+      controller = new AbortController();
+      const abort = controller;
+      const deadline = clock.setTimeout(() => abort.abort(), hc.timeoutMs);
+      let healthy = false;
+      try {
+        const res = await request(url, { method: "GET", headers: { host: hc.host, "user-agent": "weft-health-check" }, signal: abort.signal, dispatcher: agent });
+        await res.body.dump();
+        healthy = hc.expectedStatuses.some(([from, to]) => res.statusCode >= from && res.statusCode < to);
+      } catch {
+        healthy = false;
+      } finally {
+        deadline.cancel();
+      }
+      if (stopped) return;
+      if (healthy) {
+        stats.healthCheckFailures = 0;
+        stats.healthCheckSuccesses++;
+        if (!stats.activeHealthy && stats.healthCheckSuccesses >= hc.healthyThreshold) {
+          stats.activeHealthy = true;
+          state.version++;
+        }
+      } else {
+        stats.healthCheckSuccesses = 0;
+        stats.healthCheckFailures++;
+        if (stats.activeHealthy && stats.healthCheckFailures >= hc.unhealthyThreshold) {
+          stats.activeHealthy = false;
+          state.version++;
+        }
+      }
+      onProbe?.({ cluster, host: host.key, healthy, verdict: stats.activeHealthy });
+      timer = clock.setTimeout(run, hc.intervalMs);
+    }
+
+    function run(): void {
+      const p = probe();
+      inFlight.add(p);
+      void p.finally(() => inFlight.delete(p));
+    }
+
+    run();
+    return {
+      configKey,
+      state,
+      stop() {
+        stopped = true;
+        timer?.cancel();
+        controller?.abort();
+      },
+    };
+  }
+
+  return {
+    sync(snapshot) {
+      if (closed) return;
+      const seen = new Set<HostStats>();
+      for (const cluster of snapshot.clusters.values()) {
+        const hc = cluster.config.policy.healthCheck;
+        if (hc === undefined) continue;
+        const hcKey = JSON.stringify(hc);
+        for (const host of cluster.hostSet.hosts) {
+          const configKey = `${host.key} ${hcKey}`;
+          seen.add(host.stats);
+          const existing = checkers.get(host.stats);
+          if (existing?.configKey === configKey) continue;
+          existing?.stop();
+          checkers.set(host.stats, start(cluster.config.name, cluster.state, host, hc, configKey));
+        }
+      }
+      for (const [stats, checker] of checkers) {
+        if (seen.has(stats)) continue;
+        checker.stop();
+        checkers.delete(stats);
+        // A host that leaves active checking (check removed from the cluster) counts as healthy again.
+        if (!stats.activeHealthy) {
+          stats.activeHealthy = true;
+          checker.state.version++;
+        }
+      }
+    },
+    async settled() {
+      while (inFlight.size > 0) await Promise.all([...inFlight]);
+    },
+    async close() {
+      closed = true;
+      for (const c of checkers.values()) c.stop();
+      checkers.clear();
+      await Promise.allSettled([...inFlight]);
+      await agent.close();
+    },
+  };
+}

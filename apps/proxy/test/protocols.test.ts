@@ -1,0 +1,232 @@
+// HTTP/2 and WebSocket through the sidecars: h2c with prior knowledge into the outbound listener,
+// HTTP/2 over TLS (ALPN) into either listener, HTTP/2 to an h2c app when the cluster says so (with
+// trailers), ALPN falling back to HTTP/1.1 for an auto_config cluster, streamed bodies; WebSocket
+// upgrades through one and two sidecars with bytes both ways and the close propagated.
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { connect as h2connect, createServer as createH2Server, type Http2Server, type IncomingHttpHeaders as H2Headers } from "node:http2";
+import { createServer as createHttpsServer, type Server as HttpsServer } from "node:https";
+import type { AddressInfo } from "node:net";
+import { ProxyAgent, request, WebSocket } from "undici";
+import { TypeUrl } from "@weft/contracts/proto";
+import { startEchoServer, type EchoServer } from "@weft/test-kit";
+import { send, waitForMesh } from "./support/harness";
+import { startMeshPair, type MeshPair } from "./support/mesh-pair";
+import { downstreamTlsSocket, inboundListener, outboundListener, setTransportMesh } from "./support/transport-fixtures";
+import { startWsEcho, type WsEcho } from "./support/ws-echo";
+
+interface H2Reply {
+  status: number;
+  headers: H2Headers;
+  body: string;
+  trailers: H2Headers | undefined;
+}
+
+/** One HTTP/2 request on `session`, body read fully, trailers kept. */
+function h2Request(session: ReturnType<typeof h2connect>, headers: Record<string, string>, body?: Buffer): Promise<H2Reply> {
+  return new Promise((resolve, reject) => {
+    const stream = session.request(headers, { endStream: body === undefined });
+    if (body !== undefined) stream.end(body);
+    let reply: H2Reply | undefined;
+    const chunks: Buffer[] = [];
+    stream.on("response", (h) => (reply = { status: Number(h[":status"]), headers: h, body: "", trailers: undefined }));
+    stream.on("trailers", (t) => reply && (reply.trailers = t));
+    stream.on("data", (d: Buffer) => chunks.push(d));
+    stream.on("end", () => resolve({ ...reply!, body: Buffer.concat(chunks).toString() }));
+    stream.on("error", reject);
+  });
+}
+
+describe("HTTP/2 through two sidecars (mTLS)", () => {
+  let app: EchoServer;
+  let pair: MeshPair;
+
+  beforeEach(async () => {
+    app = await startEchoServer({ service: "reviews", version: "v1" });
+    pair = await startMeshPair({ appPort: app.port });
+    await pair.configure({ mode: "strict", protocol: "http", appPort: app.port });
+  });
+
+  afterEach(async () => {
+    await pair.close();
+    await app.close();
+  });
+
+  it("h2c with prior knowledge into the outbound listener, :authority naming the service; bodies stream both ways", async () => {
+    const session = h2connect(`http://127.0.0.1:${pair.client.ports.outbound}`);
+    const big = Buffer.alloc(300 * 1024, "a");
+    const res = await h2Request(session, { ":method": "POST", ":path": "/upload?x=1", ":authority": "reviews:9080", "content-type": "text/plain" }, big);
+    session.close();
+    expect(res.status).toBe(200);
+    const echoed = JSON.parse(res.body);
+    expect(echoed).toMatchObject({ service: "reviews", method: "POST", path: "/upload?x=1" });
+    expect(echoed.body.length).toBe(big.length);
+    expect(echoed.headers.host).toBe("reviews:9080");
+    expect(pair.clientRequests.at(-1)).toMatchObject({ httpVersion: 2, tls: false, requestBytes: big.length });
+    expect(pair.serverRequests.at(-1)).toMatchObject({ httpVersion: 2, tls: true });
+  });
+
+  it("HTTP/2 over TLS (ALPN h2) into the inbound listener, with a mesh client certificate", async () => {
+    const member = await pair.ca.issue("ratings");
+    const session = h2connect(`https://127.0.0.1:${pair.server.ports.inbound}`, { ca: pair.ca.certPem, key: member.keyPem, cert: member.certPem, checkServerIdentity: () => undefined });
+    const res = await h2Request(session, { ":path": "/direct", ":authority": "reviews" });
+    session.close();
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.body).path).toBe("/direct");
+    expect(pair.serverRequests.at(-1)).toMatchObject({ httpVersion: 2, tls: true });
+    expect(pair.serverRequests.at(-1)!.peer?.spiffeId).toBe(member.spiffeId);
+  });
+
+  it("HTTP/2 over TLS into the outbound listener when its filter chain terminates TLS", async () => {
+    const tlsOutbound = outboundListener(pair.client.ports.outbound) as any;
+    tlsOutbound.filter_chains[0].transport_socket = downstreamTlsSocket();
+    tlsOutbound.filter_chains[0].transport_socket.typed_config.require_client_certificate = { value: false };
+    delete tlsOutbound.filter_chains[0].transport_socket.typed_config.common_tls_context.validation_context.match_typed_subject_alt_names;
+    const lds = pair.adsClient.set(TypeUrl.Listener, [inboundListener(pair.client.ports.inbound, "strict"), tlsOutbound]);
+    await pair.adsClient.waitForAck(TypeUrl.Listener, lds);
+    const session = h2connect(`https://127.0.0.1:${pair.client.ports.outbound}`, { ca: pair.ca.certPem, checkServerIdentity: () => undefined });
+    const res = await h2Request(session, { ":path": "/over-tls", ":authority": "reviews" });
+    session.close();
+    expect(res.status).toBe(200);
+    expect(pair.clientRequests.at(-1)).toMatchObject({ httpVersion: 2, tls: true, peer: undefined });
+    // Plaintext is no longer accepted on that port.
+    await expect(send(`${pair.client.outboundUrl}/`, { headers: { host: "reviews" } })).rejects.toThrow();
+  });
+});
+
+describe("HTTP/2 to the app when the cluster says so", () => {
+  let h2App: Http2Server;
+  let appPort: number;
+  let pair: MeshPair;
+  const seen: Array<{ version: string; path: string }> = [];
+
+  beforeEach(async () => {
+    h2App = createH2Server((req, res) => {
+      seen.push({ version: req.httpVersion, path: req.url });
+      res.setHeader("content-type", "text/plain");
+      res.addTrailers({ "x-checksum": "abc123" });
+      res.end(`h2 app saw ${req.url}`);
+    });
+    await new Promise<void>((resolve) => h2App.listen(0, "127.0.0.1", resolve));
+    appPort = (h2App.address() as AddressInfo).port;
+    pair = await startMeshPair({ appPort });
+  });
+
+  afterEach(async () => {
+    await pair.close();
+    await new Promise<void>((resolve) => h2App.close(() => resolve()));
+  });
+
+  for (const direct of [true, false]) {
+    it(`${direct ? "one sidecar" : "two sidecars"}: an HTTP/1.1 caller reaches an h2c app; HTTP/2 callers get its trailers`, async () => {
+      // explicit_http_config.http2_protocol_options on the app's cluster (the gRPC protocol row).
+      await pair.configure({ mode: "strict", protocol: "grpc", appPort, direct });
+      const viaH1 = await request(`${pair.client.outboundUrl}/from-h1`, { headers: { host: "reviews" } });
+      expect(viaH1.statusCode).toBe(200);
+      expect(await viaH1.body.text()).toBe("h2 app saw /from-h1");
+      expect(viaH1.trailers["x-checksum"]).toBe("abc123"); // relayed as a chunked trailer field
+      const session = h2connect(`http://127.0.0.1:${pair.client.ports.outbound}`);
+      const viaH2 = await h2Request(session, { ":path": "/from-h2", ":authority": "reviews" });
+      session.close();
+      expect(viaH2.body).toBe("h2 app saw /from-h2");
+      expect(viaH2.trailers?.["x-checksum"]).toBe("abc123");
+      expect(seen.slice(-2)).toEqual([
+        { version: "2.0", path: "/from-h1" },
+        { version: "2.0", path: "/from-h2" },
+      ]);
+    });
+  }
+});
+
+describe("auto_config over TLS", () => {
+  it("falls back to HTTP/1.1 when the endpoint's ALPN says so", async () => {
+    const echo = await startEchoServer({ service: "unused" });
+    const pair = await startMeshPair({ appPort: echo.port });
+    const serverCert = await pair.ca.issue("reviews");
+    const peers: string[] = [];
+    const https: HttpsServer = createHttpsServer(
+      { key: serverCert.keyPem, cert: serverCert.certPem, ca: pair.ca.certPem, requestCert: true, rejectUnauthorized: true, ALPNProtocols: ["http/1.1"] },
+      (req, res) => {
+        peers.push(String((req.socket as import("node:tls").TLSSocket).getPeerCertificate().subjectaltname));
+        res.end(`https h1 app, ${req.httpVersion}`);
+      },
+    );
+    await new Promise<void>((resolve) => https.listen(0, "127.0.0.1", resolve));
+    try {
+      const port = (https.address() as AddressInfo).port;
+      // The client sidecar's reviews cluster: auto_config + mTLS to an endpoint that only speaks HTTP/1.1.
+      await waitForMesh(
+        pair.adsClient,
+        setTransportMesh(pair.adsClient, { inboundPort: pair.client.ports.inbound, outboundPort: pair.client.ports.outbound, appPort: 1, mode: "strict" }, [
+          { name: "reviews", endpoints: [{ port }] },
+        ]),
+      );
+      const res1 = await send(`${pair.client.outboundUrl}/a`, { headers: { host: "reviews" } });
+      const res2 = await send(`${pair.client.outboundUrl}/b`, { headers: { host: "reviews" } });
+      expect([res1.text, res2.text]).toEqual(["https h1 app, 1.1", "https h1 app, 1.1"]);
+      expect(peers[0]).toContain("URI:spiffe://weft.local/ns/default/sa/productpage");
+    } finally {
+      await pair.close();
+      await new Promise<void>((resolve) => https.close(() => resolve()));
+      await echo.close();
+    }
+  });
+});
+
+describe("WebSocket upgrades", () => {
+  let ws: WsEcho;
+  let pair: MeshPair;
+
+  beforeEach(async () => {
+    ws = await startWsEcho();
+    pair = await startMeshPair({ appPort: ws.port });
+  });
+
+  afterEach(async () => {
+    await pair.close();
+    await ws.close();
+  });
+
+  async function chat(): Promise<{ got: Array<string | number>; closeCode: number }> {
+    const agent = new ProxyAgent(`http://127.0.0.1:${pair.client.ports.outbound}`);
+    const socket = new WebSocket("ws://reviews:9080/chat", { dispatcher: agent });
+    socket.binaryType = "arraybuffer";
+    const got: Array<string | number> = [];
+    await new Promise<void>((resolve, reject) => {
+      socket.onopen = () => resolve();
+      socket.onerror = () => reject(new Error("websocket failed to open"));
+    });
+    const next = () => new Promise<void>((resolve) => (socket.onmessage = (e) => (got.push(typeof e.data === "string" ? e.data : (e.data as ArrayBuffer).byteLength), resolve())));
+    let m = next();
+    socket.send("hello");
+    await m;
+    m = next();
+    socket.send(new Uint8Array(70_000)); // 64-bit length frame, several TCP segments
+    await m;
+    const closeCode = await new Promise<number>((resolve) => {
+      socket.onclose = (e) => resolve(e.code);
+      socket.close(1000, "bye");
+    });
+    await agent.close();
+    return { got, closeCode };
+  }
+
+  for (const direct of [false, true]) {
+    it(`${direct ? "one sidecar" : "two sidecars (mTLS)"}: messages both ways, then the close reaches the app and back`, async () => {
+      await pair.configure({ mode: "strict", protocol: "http", appPort: ws.port, direct });
+      const { got, closeCode } = await chat();
+      expect(got).toEqual(["hello", 70_000]);
+      expect(closeCode).toBe(1000);
+      await expect.poll(() => ws.closed).toBe(1);
+      expect(ws.upgrades[0]!.path).toBe("/chat");
+      expect(ws.upgrades[0]!.headers.upgrade).toBe("websocket");
+      await expect.poll(() => pair.clientRequests.length).toBeGreaterThan(0);
+      expect(pair.clientRequests.at(-1)).toMatchObject({ upgrade: "websocket", status: 101 });
+      expect(pair.clientRequests.at(-1)!.responseBytes).toBeGreaterThan(70_000);
+      if (!direct) {
+        await expect.poll(() => pair.serverRequests.length).toBeGreaterThan(0);
+        expect(pair.serverRequests.at(-1)).toMatchObject({ upgrade: "websocket", status: 101, tls: true, httpVersion: 1 });
+        expect(pair.serverRequests.at(-1)!.peer?.service).toBe("productpage");
+      }
+    });
+  }
+});
