@@ -144,6 +144,7 @@ try {
       WEFT_DEMO_PORT_BASE: String(ports.demoBase),
       WEFT_DEMO_SIDECAR_PORT_BASE: String(ports.sidecarBase),
       WEFT_DEMO_LOG_DIR: join(dataDir, "logs"),
+      WEFT_DEMO_STATE_DIR: join(dataDir, "sidecars"),
     });
     await waitHttp("demo", `${demoUrl}/healthz`, 90_000);
   }

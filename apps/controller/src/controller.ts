@@ -5,10 +5,11 @@ import type { AddressInfo } from "node:net";
 import { Server as GrpcServer, ServerCredentials } from "@grpc/grpc-js";
 import { createDb, type Db } from "@weft/db";
 import { loadProtos } from "@weft/contracts/proto";
-import type { ControllerConfig } from "./env";
+import { DEFAULT_CA_CONFIG, type ControllerConfig } from "./env";
 import { createLogger, type Logger } from "./log";
 import { systemClock, type Clock } from "./ports/clock";
 import { createAuthService } from "./services/auth-service";
+import { createCertificateAuthority, type CertificateAuthority } from "./services/ca/certificate-authority";
 import { createChangeFeed } from "./services/change-feed";
 import { createConfigDistributor, type ConfigDistributor } from "./services/config-distributor";
 import { createMeshService } from "./services/mesh-service";
@@ -16,8 +17,12 @@ import { createProxyRegistry } from "./services/proxy-registry";
 import type { Services } from "./services/services";
 import { createSidecarRegistry, type SidecarRegistry } from "./services/sidecar-registry";
 import { createTelemetryService } from "./services/telemetry-service";
+import { createWorkloadTokenService } from "./services/workload-tokens";
 import { createPrismaAuthRepository } from "./storage/prisma/auth-repository";
+import { createPrismaCaStore } from "./storage/prisma/ca-store";
 import { createPrismaMeshRepository } from "./storage/prisma/mesh-repository";
+import { createPrismaWorkloadTokenRepository } from "./storage/prisma/workload-token-repository";
+import { createCertificateImplementation } from "./transport/ca/certificate-server";
 import { createApiServer } from "./transport/http/api-server";
 import { createTelemetryImplementation } from "./transport/telemetry/report-server";
 import { createAdsImplementation } from "./transport/xds/ads-server";
@@ -61,7 +66,17 @@ export async function startController(config: ControllerConfig, opts: { clock?: 
   const distributor = createConfigDistributor({ repo: meshRepo, feed, clock, log: log.child({ component: "distributor" }) });
   const sidecars = createSidecarRegistry({ repo: meshRepo, feed, clock, log: log.child({ component: "sidecars" }), graceMs: config.endpointGraceMs });
   const telemetry = createTelemetryService({ clock, snapshot: () => distributor.current(), onReport: (nodeId) => proxies.reported(nodeId) });
-  const services: Services = { mesh, auth, proxies, telemetry };
+  const caConfig = config.ca ?? DEFAULT_CA_CONFIG;
+  const tokens = createWorkloadTokenService(createPrismaWorkloadTokenRepository(db), clock, log.child({ component: "ca" }));
+  let ca: CertificateAuthority;
+  try {
+    ca = await createCertificateAuthority({ store: createPrismaCaStore(db), tokens, clock, log: log.child({ component: "ca" }), config: caConfig });
+  } catch (err) {
+    // Nothing else is running yet: release the database and report why the CA is unusable.
+    await db.$disconnect();
+    throw err;
+  }
+  const services: Services = { mesh, auth, proxies, telemetry, tokens, ca };
 
   const boot = await auth.bootstrap(config.bootstrap);
   if (boot.created) log.info({ username: config.bootstrap.username }, "created the admin user");
@@ -72,9 +87,16 @@ export async function startController(config: ControllerConfig, opts: { clock?: 
   const grpc = new GrpcServer({ "grpc.keepalive_time_ms": 30_000, "grpc.keepalive_timeout_ms": 10_000 });
   grpc.addService(
     protos.ads.service,
-    createAdsImplementation({ builder: createResourceBuilder(protos), distributor, proxies, sidecars, log: log.child({ component: "xds" }) }),
+    createAdsImplementation({
+      builder: createResourceBuilder(protos, { trustDomain: caConfig.trustDomain }),
+      distributor,
+      proxies,
+      sidecars,
+      log: log.child({ component: "xds" }),
+    }),
   );
   grpc.addService(protos.telemetry.service, createTelemetryImplementation({ telemetry, log: log.child({ component: "telemetry" }) }));
+  grpc.addService(protos.ca.service, createCertificateImplementation({ ca, log: log.child({ component: "ca" }) }));
   const xdsPort = await new Promise<number>((resolve, reject) =>
     grpc.bindAsync(`${config.xds.host}:${config.xds.port}`, ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port))),
   );
@@ -121,6 +143,9 @@ export async function startController(config: ControllerConfig, opts: { clock?: 
         });
         api.closeAllConnections();
         await new Promise<void>((resolve) => api.close(() => resolve()));
+        // Closed streams mark their endpoints unhealthy: let that (and any sweep or poll) finish
+        // before the database client goes, or a half-begun write would hold it open.
+        await sidecars.settled();
         await distributor.settled();
         await db.$disconnect();
       })()),

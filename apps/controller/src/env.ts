@@ -1,5 +1,6 @@
 // The controller's only reader of process.env: validated once at start, returned as typed config.
 import { z } from "zod";
+import { DEFAULT_TRUST_DOMAIN, TrustDomainSchema } from "@weft/contracts";
 
 const bool = z
   .enum(["true", "false", "1", "0", "yes", "no"], { error: "must be true or false" })
@@ -24,6 +25,24 @@ const EnvSchema = z.object({
   /** How long an endpoint registered by a sidecar stays (unhealthy) after its sidecar disconnects. */
   WEFT_ENDPOINT_GRACE_SECONDS: z.coerce.number().int().min(0).default(60),
   WEFT_LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
+  /** SPIFFE trust domain of workload identities: spiffe://<domain>/ns/<namespace>/sa/<service>. */
+  WEFT_TRUST_DOMAIN: TrustDomainSchema.default(DEFAULT_TRUST_DOMAIN),
+  /** Lifetime (and maximum) of workload certificates. */
+  WEFT_CERT_TTL_HOURS: z.coerce.number().positive("must be positive").max(8760, "must be at most 8760 (one year)").default(24),
+  /** Operator-supplied CA: PEM certificate (optionally followed by its chain up to the root) and private key. */
+  WEFT_CA_CERT_FILE: z.string().min(1).optional(),
+  WEFT_CA_KEY_FILE: z.string().min(1).optional(),
+  /** 32-byte key (base64 or hex) that encrypts the generated CA key in the database (AES-256-GCM). */
+  WEFT_CA_KEY_ENCRYPTION_KEY: z
+    .string()
+    .regex(/^([0-9a-fA-F]{64}|[A-Za-z0-9+/_-]{43}=?)$/, "must be 32 random bytes as 64 hex characters or base64 (e.g. `openssl rand -base64 32`)")
+    .transform((v) => (v.length === 64 ? Buffer.from(v, "hex") : Buffer.from(v, "base64")))
+    .optional(),
+}).superRefine((e, ctx) => {
+  if ((e.WEFT_CA_CERT_FILE === undefined) !== (e.WEFT_CA_KEY_FILE === undefined)) {
+    const missing = e.WEFT_CA_CERT_FILE === undefined ? "WEFT_CA_CERT_FILE" : "WEFT_CA_KEY_FILE";
+    ctx.addIssue({ code: "custom", path: [missing], message: "set both WEFT_CA_CERT_FILE and WEFT_CA_KEY_FILE to use your own CA (or neither)" });
+  }
 });
 
 export type ControllerEnv = z.infer<typeof EnvSchema>;
@@ -36,9 +55,22 @@ export interface ControllerConfig {
   sessions: { ttlMs: number; cookieSecure: boolean };
   endpointGraceMs: number;
   logLevel: ControllerEnv["WEFT_LOG_LEVEL"];
+  /** Mesh CA and workload identity; defaults: trust domain weft.local, 24 h certificates, generated CA. */
+  ca?: CaConfig;
 }
 
-export function readEnv(env: NodeJS.ProcessEnv = process.env): ControllerConfig {
+export interface CaConfig {
+  trustDomain: string;
+  certTtlMs: number;
+  /** Files of an operator-supplied CA (instead of the generated one kept in the database). */
+  operator?: { certFile: string; keyFile: string };
+  /** Encrypts the generated CA's private key at rest. Never logged. */
+  keyEncryptionKey?: Buffer;
+}
+
+export const DEFAULT_CA_CONFIG: CaConfig = { trustDomain: DEFAULT_TRUST_DOMAIN, certTtlMs: 24 * 3_600_000 };
+
+export function readEnv(env: Record<string, string | undefined> = process.env): ControllerConfig {
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
@@ -57,5 +89,11 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): ControllerConfig 
     sessions: { ttlMs: e.WEFT_SESSION_TTL_HOURS * 3_600_000, cookieSecure: e.WEFT_COOKIE_SECURE },
     endpointGraceMs: e.WEFT_ENDPOINT_GRACE_SECONDS * 1000,
     logLevel: e.WEFT_LOG_LEVEL,
+    ca: {
+      trustDomain: e.WEFT_TRUST_DOMAIN,
+      certTtlMs: e.WEFT_CERT_TTL_HOURS * 3_600_000,
+      ...(e.WEFT_CA_CERT_FILE && e.WEFT_CA_KEY_FILE ? { operator: { certFile: e.WEFT_CA_CERT_FILE, keyFile: e.WEFT_CA_KEY_FILE } } : {}),
+      ...(e.WEFT_CA_KEY_ENCRYPTION_KEY ? { keyEncryptionKey: e.WEFT_CA_KEY_ENCRYPTION_KEY } : {}),
+    },
   };
 }

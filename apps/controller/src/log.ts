@@ -12,10 +12,16 @@ export const REDACT_PATHS = [
   "*.headers.cookie",
   "req.headers.authorization",
   "req.headers.cookie",
+  "keyPem",
+  "*.keyPem",
+  "keyEncryptionKey",
+  "*.keyEncryptionKey",
 ];
 
-export function createLogger(level: string, name = "weft-controller"): Logger {
-  return pino({ name, level, redact: { paths: REDACT_PATHS, censor: "[redacted]" } });
+/** JSON logs to stdout, or to `destination` (tests capture them to check what is never logged). */
+export function createLogger(level: string, name = "weft-controller", destination?: pino.DestinationStream): Logger {
+  const options = { name, level, redact: { paths: REDACT_PATHS, censor: "[redacted]" } };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 export type { Logger };

@@ -1,95 +1,11 @@
 // The ADS server as a Weft sidecar sees it, driven by a raw xDS client: resource shapes per
 // docs/xds.md, sidecar self-registration, ACK/NACK bookkeeping, pushes on change, skipping
 // unchanged types on reconnect, and endpoints going unhealthy when the sidecar leaves.
-import { credentials, type ClientDuplexStream } from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { SidecarMetadata } from "@weft/contracts";
-import { jsonToStruct, loadProtos, TypeName, TypeUrl } from "@weft/contracts/proto";
+import { TypeUrl } from "@weft/contracts/proto";
+import { adsClient, decodeAll, SIDECAR_META as META } from "./ads-client";
+import { createTestDatabase } from "@weft/test-kit";
 import { startTestController, waitFor, type TestController } from "./harness";
-
-const protos = loadProtos();
-
-interface Response {
-  version_info: string;
-  nonce: string;
-  type_url: string;
-  resources: Array<{ type_url: string; value: Buffer }>;
-}
-
-const META: SidecarMetadata = {
-  service: "reviews",
-  namespace: "default",
-  version: "v2",
-  labels: { track: "canary" },
-  protocol: "http",
-  servicePort: 9080,
-  inbound: { address: "127.0.0.1", port: 31002 },
-  outbound: { address: "127.0.0.1", port: 31001 },
-  app: { address: "127.0.0.1", port: 31000 },
-  adminPort: 31003,
-  register: true,
-  proxyVersion: "test",
-};
-
-const TYPE_NAME: Record<string, string> = {
-  [TypeUrl.Cluster]: TypeName.Cluster,
-  [TypeUrl.ClusterLoadAssignment]: TypeName.ClusterLoadAssignment,
-  [TypeUrl.Listener]: TypeName.Listener,
-  [TypeUrl.RouteConfiguration]: TypeName.RouteConfiguration,
-};
-
-/** A minimal ADS client: sends requests, queues responses, decodes resources. */
-function adsClient(address: string, nodeId: string, meta: SidecarMetadata | null) {
-  const client = new protos.ads(address, credentials.createInsecure()) as unknown as {
-    StreamAggregatedResources(): ClientDuplexStream<object, Response>;
-    close(): void;
-  };
-  const stream = client.StreamAggregatedResources();
-  const queue: Response[] = [];
-  const waiters: Array<(r: Response) => void> = [];
-  stream.on("data", (r: Response) => {
-    const w = waiters.shift();
-    if (w) w(r);
-    else queue.push(r);
-  });
-  let failure: Error | undefined;
-  stream.on("error", (err: Error) => {
-    failure = err;
-  });
-  const node = { id: nodeId, cluster: meta?.service ?? "generic", ...(meta ? { metadata: jsonToStruct({ weft: meta }) } : {}) };
-  return {
-    request(typeUrl: string, names: string[] = [], ack?: { version: string; nonce: string; error?: string }) {
-      stream.write({
-        node,
-        type_url: typeUrl,
-        resource_names: names,
-        version_info: ack?.version ?? "",
-        response_nonce: ack?.nonce ?? "",
-        ...(ack?.error ? { error_detail: { code: 3, message: ack.error } } : {}),
-      });
-    },
-    next(timeoutMs = 5000): Promise<Response> {
-      const queued = queue.shift();
-      if (queued) return Promise.resolve(queued);
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error("no xDS response within the deadline")), timeoutMs);
-        waiters.push((r) => {
-          clearTimeout(timer);
-          resolve(r);
-        });
-      });
-    },
-    pending: () => queue.length,
-    failure: () => failure,
-    close() {
-      stream.end();
-      stream.cancel();
-      client.close();
-    },
-  };
-}
-
-const decodeAll = (r: Response) => r.resources.map((a) => protos.decode<Record<string, any>>(TYPE_NAME[r.type_url]!, a.value));
 
 let t: TestController;
 let reviewsId: string;
@@ -202,6 +118,29 @@ describe("a sidecar on the ADS stream", () => {
     again.close();
   });
 
+  it("resolves a bare service name in the caller's namespace, so same-named services never share a domain", async () => {
+    const shop = (await t.api.services.create.mutate({ name: "reviews", namespace: "shop", port: 9080 })).service;
+    try {
+      const routesFor = async (nodeId: string, namespace: string) => {
+        const c = adsClient(t.controller.xdsAddress, nodeId, { ...META, namespace, register: false });
+        c.request(TypeUrl.RouteConfiguration, ["weft.outbound"]);
+        const vhosts = decodeAll(await c.next())[0]!.virtual_hosts as Array<{ name: string; domains: string[] }>;
+        c.close();
+        return vhosts;
+      };
+      for (const [nodeId, namespace] of [["caller-default", "default"], ["caller-shop", "shop"]] as const) {
+        const vhosts = await routesFor(nodeId, namespace);
+        const all = vhosts.flatMap((v) => v.domains);
+        expect(new Set(all).size, `duplicate domains for a caller in ${namespace}`).toBe(all.length);
+        expect(vhosts.find((v) => v.domains.includes("reviews"))!.name).toBe(`reviews.${namespace}`);
+        expect(vhosts.find((v) => v.name === "reviews.shop")!.domains).toEqual(expect.arrayContaining(["reviews.shop", "reviews.shop.svc:9080"]));
+        expect(vhosts.find((v) => v.name === "reviews.default")!.domains).toEqual(expect.arrayContaining(["reviews.default", "reviews.default.svc:9080"]));
+      }
+    } finally {
+      await t.api.services.remove.mutate({ id: shop.id });
+    }
+  });
+
   it("refuses a stream whose sidecar metadata is invalid, naming the field", async () => {
     const c = adsClient(t.controller.xdsAddress, "broken", { ...META, service: "Not A Name" });
     c.request(TypeUrl.Cluster);
@@ -209,4 +148,21 @@ describe("a sidecar on the ADS stream", () => {
     expect(failure!.message).toMatch(/INVALID_ARGUMENT: invalid sidecar node metadata: metadata\.weft\.service: use lowercase letters/);
     c.close();
   });
+});
+
+it("finishes marking a departed sidecar's endpoint unhealthy before the controller closes its database", async () => {
+  const database = await createTestDatabase();
+  try {
+    const own = await startTestController({ database });
+    const c = adsClient(own.controller.xdsAddress, "reviews-v2-shutdown", META);
+    c.request(TypeUrl.Cluster);
+    await waitFor("the registration", async () => (await own.api.services.list.query()).some((s) => s.endpoints.some((e) => e.proxyId === "reviews-v2-shutdown")));
+    // Closing the stream and the controller at once: the close must wait for the write it caused.
+    c.close();
+    await own.close();
+    const rows = await database.db.endpoint.findMany({ where: { proxyId: "reviews-v2-shutdown" } });
+    expect(rows.map((r) => r.health)).toEqual(["UNHEALTHY"]);
+  } finally {
+    await database.drop();
+  }
 });

@@ -2,7 +2,7 @@
 // mesh model over tRPC and REST, validation messages that name the field, and atomicity.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appRouter } from "../src/transport/trpc/root";
-import { ADMIN, startTestController, trpcClient, type TestController } from "./harness";
+import { ADMIN, startTestController, trpcClient, type TestController, errorOf } from "./harness";
 
 let t: TestController;
 beforeAll(async () => {
@@ -12,14 +12,6 @@ afterAll(async () => {
   await t?.close();
 });
 
-async function errorOf(p: Promise<unknown>): Promise<{ message: string; data: { weftCode: string; field?: string; httpStatus: number } }> {
-  try {
-    await p;
-  } catch (err) {
-    return err as never;
-  }
-  throw new Error("expected the call to fail");
-}
 
 describe("authentication", () => {
   it("refuses every procedure except login without credentials, over tRPC", async () => {

@@ -4,7 +4,7 @@ import { createTRPCClient, httpBatchLink } from "@trpc/client";
 import { createTestDatabase, type TestDatabase } from "@weft/test-kit";
 import { startController, type Controller } from "../src/controller";
 import type { ControllerConfig } from "../src/env";
-import { createLogger } from "../src/log";
+import { createLogger, type Logger } from "../src/log";
 import type { Clock } from "../src/ports/clock";
 import type { AppRouter } from "../src/transport/trpc/root";
 
@@ -26,8 +26,22 @@ export function trpcClient(apiUrl: string, headers: Record<string, string> = {})
   return createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: `${apiUrl}/api/trpc`, headers })] });
 }
 
-export async function startTestController(opts: { clock?: Clock; config?: Partial<ControllerConfig> } = {}): Promise<TestController> {
-  const database = await createTestDatabase();
+export interface TestControllerOptions {
+  clock?: Clock;
+  config?: Partial<ControllerConfig>;
+  /** Reuse a database (another replica, or a restart); the caller drops it. Default: a fresh one, dropped by close(). */
+  database?: TestDatabase;
+  log?: Logger;
+}
+
+/** Collects the controller's JSON log lines (e.g. to check that secrets never appear). */
+export function captureLogs(level = "info"): { log: Logger; lines: string[] } {
+  const lines: string[] = [];
+  return { log: createLogger(level, "weft-controller", { write: (line: string) => void lines.push(line) }), lines };
+}
+
+export async function startTestController(opts: TestControllerOptions = {}): Promise<TestController> {
+  const database = opts.database ?? (await createTestDatabase());
   const config: ControllerConfig = {
     databaseUrl: database.url,
     api: { host: "127.0.0.1", port: 0 },
@@ -38,7 +52,14 @@ export async function startTestController(opts: { clock?: Clock; config?: Partia
     logLevel: "silent",
     ...opts.config,
   };
-  const controller = await startController(config, { log: createLogger(process.env.WEFT_TEST_LOG ?? "silent"), ...(opts.clock ? { clock: opts.clock } : {}) });
+  const log = opts.log ?? createLogger(process.env.WEFT_TEST_LOG ?? "silent");
+  let controller: Controller;
+  try {
+    controller = await startController(config, { log, ...(opts.clock ? { clock: opts.clock } : {}) });
+  } catch (err) {
+    if (!opts.database) await database.drop();
+    throw err;
+  }
   return {
     controller,
     database,
@@ -53,7 +74,7 @@ export async function startTestController(opts: { clock?: Clock; config?: Partia
     },
     close: async () => {
       await controller.close();
-      await database.drop();
+      if (!opts.database) await database.drop();
     },
   };
 }
@@ -72,4 +93,14 @@ export async function waitFor<T>(what: string, check: () => Promise<T> | T, time
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ""}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
+}
+
+/** The error a call rejected with (tRPC client errors carry `data.weftCode` and `data.field`); fails if it resolved. */
+export async function errorOf(p: Promise<unknown>): Promise<{ message: string; data: { weftCode: string; field?: string; httpStatus: number } }> {
+  try {
+    await p;
+  } catch (err) {
+    return err as never;
+  }
+  throw new Error("expected the call to fail");
 }

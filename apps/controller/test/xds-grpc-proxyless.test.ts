@@ -95,3 +95,27 @@ it("splits calls 80/20 within ±5 points, then follows a change to 0/100 within 
   expect(me).toMatchObject({ kind: "xds-client", upToDate: true });
   expect(me!.resources.map((r) => r.type).sort()).toEqual(["CDS", "EDS", "LDS", "RDS"]);
 });
+
+it("accepts Weft's policies (peak EWMA with a round_robin fallback, optional rate limit) and applies a fault abort", async () => {
+  await t.api.services.update.mutate({ id: serviceId, policy: { outlierDetection: { consecutive5xx: 5 }, circuitBreaker: { maxRequests: 1000 } } });
+  const route = (await t.api.services.byId.query({ id: serviceId })).routes[0]!;
+  await t.api.routes.update.mutate({
+    id: route.id,
+    policy: { timeoutMs: 5000, retries: { retryOn: ["unavailable"], allowNonIdempotent: true }, rateLimit: { requestsPerSecond: 1000 }, fault: { abort: { status: 503, percent: 100 } } },
+  });
+  // gRPC maps the injected HTTP 503 to UNAVAILABLE.
+  await waitFor("the fault to apply", async () => {
+    try {
+      await who();
+      return false;
+    } catch (err) {
+      return (err as grpc.ServiceError).code === grpc.status.UNAVAILABLE;
+    }
+  }, 5000, 50);
+  await t.api.routes.update.mutate({ id: route.id, policy: { timeoutMs: 5000, rateLimit: { requestsPerSecond: 1000 } } });
+  await waitFor("calls to succeed again", async () => (await who()) === "v2", 5000, 50);
+
+  const me = (await t.api.proxies.list.query()).find((p) => p.nodeId === "proxyless-test-client")!;
+  expect(me.resources.every((r) => r.nack === null)).toBe(true);
+  expect(me.upToDate).toBe(true);
+});

@@ -2,7 +2,8 @@
 // sidecar, then a bounded load generator. Stops everything on SIGTERM/SIGINT.
 // Environment: WEFT_CONTROLLER (xDS address), WEFT_API_URL + WEFT_API_TOKEN (to seed),
 // WEFT_DEMO_PORT_BASE (the shop's public port), WEFT_DEMO_SIDECAR_PORT_BASE, WEFT_DEMO_LOG_DIR,
-// WEFT_DEMO_RPS (default 8), WEFT_DEMO_DURATION_S (default 43200 = 12 h).
+// WEFT_DEMO_STATE_DIR (sidecars' saved config and certificates), WEFT_DEMO_RPS (default 8),
+// WEFT_DEMO_DURATION_S (default 43200 = 12 h).
 import { spawn, type ChildProcess } from "node:child_process";
 import { createWriteStream, mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -18,6 +19,7 @@ const token = env.WEFT_API_TOKEN;
 const publicPort = Number(env.WEFT_DEMO_PORT_BASE ?? 8080);
 const sidecarBase = Number(env.WEFT_DEMO_SIDECAR_PORT_BASE ?? 15000);
 const logDir = env.WEFT_DEMO_LOG_DIR ?? join(process.cwd(), "data", "logs");
+const stateDir = env.WEFT_DEMO_STATE_DIR ?? join(logDir, "..", "sidecars");
 const rps = Number(env.WEFT_DEMO_RPS ?? 8);
 const durationS = Number(env.WEFT_DEMO_DURATION_S ?? 43_200);
 
@@ -71,12 +73,9 @@ process.on("SIGINT", () => void shutdown(0));
 
 try {
   mkdirSync(logDir, { recursive: true });
-  if (token) {
-    await seed(apiUrl, token);
-    log("declared the demo services in the controller", { apiUrl });
-  } else {
-    log("WEFT_API_TOKEN is not set: services will be registered by their sidecars, and reviews splits evenly");
-  }
+  if (!token) throw new Error("WEFT_API_TOKEN is not set: the demo needs an API token to declare its services and get join tokens for its sidecars");
+  const joinTokens = await seed(apiUrl, token);
+  log("declared the demo services in the controller and issued their join tokens", { apiUrl });
 
   for (const i of instances(publicPort, sidecarBase)) {
     const name = `${i.service}-${i.version}`;
@@ -98,6 +97,8 @@ try {
       WEFT_ADMIN_PORT: String(i.adminPort),
       WEFT_CONTROLLER: controller,
       WEFT_NODE_ID: `${name}-demo`,
+      WEFT_JOIN_TOKEN: joinTokens.get(i.service)!,
+      WEFT_STATE_DIR: join(stateDir, name),
     });
   }
 

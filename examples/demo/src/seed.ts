@@ -1,15 +1,21 @@
-// Declares the demo's services in the controller through its REST API (idempotent), and starts
-// reviews at 100% v1 / 0% v2 — unless an operator has already set a split, which is kept.
+// Declares the demo's services in the controller through its REST API (idempotent), issues one join
+// token per service for its sidecars' certificates, makes the storefront — the shop's public entry,
+// reached by browsers in plaintext — PERMISSIVE, and starts reviews at 100% v1 / 0% v2 unless an
+// operator has already set a split (kept across restarts).
 import { SERVICES, SERVICE_PORT } from "./topology";
 
 interface ApiService {
   id: string;
   name: string;
+  policy?: { mtls?: { mode?: string } };
   versions: Array<{ name: string }>;
   routes: Array<{ name: string }>;
 }
 
-export async function seed(apiUrl: string, token: string): Promise<void> {
+/** Join tokens by service name. */
+export type JoinTokens = Map<string, string>;
+
+export async function seed(apiUrl: string, token: string): Promise<JoinTokens> {
   const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
     const res = await fetch(`${apiUrl}/api/v1${path}`, {
       method,
@@ -21,14 +27,21 @@ export async function seed(apiUrl: string, token: string): Promise<void> {
   };
 
   const existing = await call<ApiService[]>("GET", "/services");
+  const joinTokens: JoinTokens = new Map();
   for (const s of SERVICES) {
     let svc = existing.find((e) => e.name === s.name);
     if (!svc) svc = (await call<{ service: ApiService }>("POST", "/services", { name: s.name, port: SERVICE_PORT, description: s.description })).service;
     for (const v of s.versions) {
       if (!svc.versions.some((x) => x.name === v)) await call("POST", `/services/${svc.id}/versions`, { name: v });
     }
+    if (s.name === "storefront" && svc.policy?.mtls?.mode !== "permissive") {
+      await call("PATCH", `/services/${svc.id}`, { policy: { ...(svc.policy ?? {}), mtls: { mode: "permissive" } } });
+    }
     if (s.name === "reviews" && svc.routes.length === 0) {
       await call("PUT", `/services/${svc.id}/split`, { backends: [{ version: "v1", weight: 100 }, { version: "v2", weight: 0 }] });
     }
+    const issued = await call<{ token: string }>("POST", "/workload-tokens", { service: s.name, namespace: "default", ttlHours: 720 });
+    joinTokens.set(s.name, issued.token);
   }
+  return joinTokens;
 }

@@ -1,7 +1,11 @@
-// The whole mesh in one test: the real controller (fresh database), the demo bookshop's apps, each
-// behind a real Weft sidecar, all on loopback. A split set through the API moves real requests
+// The whole mesh in one test: the real controller (fresh database, its CA), the demo bookshop's
+// apps, each behind a real Weft sidecar with a certificate from that CA (sidecar-to-sidecar traffic
+// is mutual TLS), all on loopback. A split set through the API moves real requests
 // from reviews v1 to v2 without failing any; the graph shows the traffic; the data plane keeps
 // serving when the controller goes away.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { pino } from "pino";
 import { ProxyAgent, request } from "undici";
@@ -20,6 +24,7 @@ const apps: DemoApp[] = [];
 const sidecars: Sidecar[] = [];
 const agents: ProxyAgent[] = [];
 let shop: string;
+const stateDir = mkdtempSync(join(tmpdir(), "weft-mesh-test-"));
 
 async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
   const res = await fetch(`${controller!.apiUrl}/api/v1${path}`, {
@@ -65,7 +70,7 @@ beforeAll(async () => {
     },
     { log: pino({ level: "silent" }) },
   );
-  await seed(controller.apiUrl, TOKEN);
+  const joinTokens = await seed(controller.apiUrl, TOKEN);
 
   for (const s of SERVICES) {
     for (const version of s.versions) {
@@ -83,6 +88,8 @@ beforeAll(async () => {
           WEFT_CONTROLLER: controller.xdsAddress,
           WEFT_NODE_ID: `${s.name}-${version}-test`,
           WEFT_LOG_LEVEL: "silent",
+          WEFT_JOIN_TOKEN: joinTokens.get(s.name)!,
+          WEFT_STATE_DIR: join(stateDir, `${s.name}-${version}`),
         }),
       );
       sidecars.push(sidecar);
@@ -101,6 +108,7 @@ afterAll(async () => {
   for (const a of apps) await a.close();
   await controller?.close();
   await db?.drop();
+  rmSync(stateDir, { recursive: true, force: true });
 });
 
 it("moves real requests from reviews v1 to v2 when the split changes, failing none", async () => {
@@ -143,6 +151,18 @@ it("shows the traffic in the service graph and every sidecar up to date", async 
   expect(proxies.map((p) => [p.nodeId, p.upToDate]).sort()).toEqual(
     ["catalog-v1-test", "ratings-v1-test", "reviews-v1-test", "reviews-v2-test", "storefront-v1-test"].map((n) => [n, true]),
   );
+});
+
+it("runs every sidecar with a SPIFFE identity from the controller's CA, and STRICT services refuse plaintext", async () => {
+  for (const sidecar of sidecars) {
+    const ready = (await (await request(`http://127.0.0.1:${sidecar.ports.admin}/ready`)).body.json()) as { ready: boolean; identity?: string };
+    expect(ready).toMatchObject({ ready: true, identity: `spiffe://weft.local/ns/default/sa/${sidecar.metadata.service}` });
+  }
+  // reviews is STRICT (the default): a caller outside the mesh, without a certificate, gets nowhere.
+  const reviews = sidecars.find((s) => s.metadata.service === "reviews")!;
+  await expect(request(`http://127.0.0.1:${reviews.ports.inbound}/reviews/b1`)).rejects.toThrow();
+  // The storefront is PERMISSIVE (the shop's public entry): plaintext is welcome there.
+  expect((await reviewsVersion()).status).toBe(200);
 });
 
 it("keeps serving with the last good config when the controller goes away", async () => {

@@ -1,27 +1,19 @@
 import { describe, expect, it } from "vitest";
 import type { RouteMatch } from "@weft/contracts";
 import { checkBackends, checkNoShadowedRoutes, checkVersionRemovable, describeSplit, placeRoute } from "./mesh-rules";
-import type { RouteState, ServiceState } from "./mesh-state";
+import type { RouteState } from "./mesh-state";
+import { serviceFixture } from "./service-fixture";
 
 const prefix = (value: string, headers: RouteMatch["headers"] = []): RouteMatch => ({ path: { type: "prefix", value }, headers });
-const route = (id: string, match: RouteMatch, backends: RouteState["backends"] = []): RouteState => ({ id, name: id, priority: 0, match, backends });
-const service = (over: Partial<ServiceState> = {}): ServiceState => ({
-  id: "s",
-  name: "reviews",
-  namespace: "default",
-  protocol: "http",
-  port: 80,
-  description: "",
-  createdAt: new Date(0),
-  updatedAt: new Date(0),
-  versions: [
-    { id: "v1id", name: "v1", labels: {} },
-    { id: "v2id", name: "v2", labels: {} },
-  ],
-  endpoints: [],
-  routes: [],
-  ...over,
+const route = (id: string, match: RouteMatch, backends: RouteState["backends"] = [], policy: RouteState["policy"] = {}): RouteState => ({
+  id,
+  name: id,
+  priority: 0,
+  match,
+  backends,
+  policy,
 });
+const service = serviceFixture;
 
 describe("checkBackends", () => {
   it("names the index of an unknown version and lists the known ones", () => {
@@ -62,6 +54,18 @@ describe("checkNoShadowedRoutes", () => {
     ).not.toThrow();
     expect(() => checkNoShadowedRoutes([route("api", prefix("/api")), route("all", prefix("/"))])).not.toThrow();
   });
+  it("treats methods, authority and query conditions as conditions, and regex paths conservatively", () => {
+    const gets: RouteMatch = { ...prefix("/"), methods: ["GET"] };
+    const byHost: RouteMatch = { ...prefix("/"), authority: { type: "suffix", value: ".internal" } };
+    const byQuery: RouteMatch = { ...prefix("/"), queryParams: [{ name: "debug", type: "present" }] };
+    for (const m of [gets, byHost, byQuery]) expect(() => checkNoShadowedRoutes([route("cond", m), route("all", prefix("/"))])).not.toThrow();
+    const regex: RouteMatch = { path: { type: "regex", value: "/api/v[0-9]+" }, headers: [] };
+    // "/" covers any regex; another prefix cannot be proven to, nor can a regex cover a prefix.
+    expect(() => checkNoShadowedRoutes([route("all", prefix("/")), route("re", regex)])).toThrow(/"re" would never match/);
+    expect(() => checkNoShadowedRoutes([route("api", prefix("/api")), route("re", regex)])).not.toThrow();
+    expect(() => checkNoShadowedRoutes([route("re", regex), route("api", prefix("/api"))])).not.toThrow();
+    expect(() => checkNoShadowedRoutes([route("re", regex), route("re2", regex)])).toThrow(/"re2" would never match/);
+  });
 });
 
 describe("checkVersionRemovable", () => {
@@ -72,6 +76,8 @@ describe("checkVersionRemovable", () => {
       endpoints: [{ id: "e", versionId: "v2id", address: "10.0.0.1", port: 80, weight: 1, health: "healthy", source: "api", proxyId: null, lastSeenAt: null }],
     });
     expect(() => checkVersionRemovable(serving, "v2id")).toThrow(/still has 1 healthy endpoint/);
+    const mirrored = service({ routes: [route("default", prefix("/"), [], { mirror: { version: "v2", percent: 5 } })] });
+    expect(() => checkVersionRemovable(mirrored, "v2id")).toThrow(/receives mirrored traffic from route "default"/);
     expect(() => checkVersionRemovable(service(), "v2id")).not.toThrow();
   });
 });

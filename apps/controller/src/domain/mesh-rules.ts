@@ -1,6 +1,6 @@
 // Cross-resource invariants of the mesh, checked before anything is written. Shape checks (types,
 // ranges, weights summing to 100) are done by the contracts' zod schemas at the API edge.
-import type { Backend, RouteMatch } from "@weft/contracts";
+import { hasMatchConditions, isCatchAllMatch, type Backend, type RouteMatch } from "@weft/contracts";
 import { conflict, inUse, invalid } from "./errors";
 import type { RouteState, ServiceState } from "./mesh-state";
 
@@ -36,22 +36,31 @@ export function checkVersionRemovable(service: ServiceState, versionId: string):
     const names = users.map((r) => `"${r.name}"`).join(", ");
     throw inUse(`version "${version.name}" is used by the split of route ${names}; take it out of the split first`);
   }
+  const mirrors = service.routes.filter((r) => r.policy.mirror?.version === version.name);
+  if (mirrors.length > 0) {
+    const names = mirrors.map((r) => `"${r.name}"`).join(", ");
+    throw inUse(`version "${version.name}" receives mirrored traffic from route ${names}; remove the mirror first`);
+  }
   const live = service.endpoints.filter((e) => e.versionId === versionId && e.health === "healthy").length;
   if (live > 0) {
     throw inUse(`version "${version.name}" still has ${live} healthy endpoint(s); remove them or stop those instances first`);
   }
 }
 
-/** A route that matches every request (prefix "/" and no header conditions). */
-export function isCatchAll(match: RouteMatch): boolean {
-  return match.path.type === "prefix" && match.path.value === "/" && match.headers.length === 0;
-}
+/** True when the match has conditions beyond its path (headers, methods, authority, query). */
+const hasConditions = hasMatchConditions;
+export const isCatchAll = isCatchAllMatch;
 
-/** True when every request matched by `later` is already matched by `earlier`. */
+/** True when every request matched by `later` is provably matched by `earlier` (conservative). */
 function covers(earlier: RouteMatch, later: RouteMatch): boolean {
-  if (earlier.headers.length > 0) return false;
-  if (earlier.path.type === "exact") return later.path.type === "exact" && later.path.value === earlier.path.value;
-  return later.path.value.startsWith(earlier.path.value);
+  if (hasConditions(earlier)) return false;
+  const e = earlier.path;
+  const l = later.path;
+  if (e.type === "exact") return l.type === "exact" && l.value === e.value;
+  if (e.type === "regex") return l.type === "regex" && l.value === e.value;
+  // A regex can match any path: only the "/" prefix (every path) surely covers it.
+  if (l.type === "regex") return e.value === "/";
+  return l.value.startsWith(e.value);
 }
 
 /** Routes are ordered, first match wins: refuse an order in which a route can never match. */

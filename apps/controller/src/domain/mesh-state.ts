@@ -1,5 +1,5 @@
 // The mesh as the domain sees it: plain immutable data, loaded by a repository, never a Prisma row.
-import type { Backend, EndpointHealth, Protocol, RouteMatch } from "@weft/contracts";
+import type { Backend, EndpointHealth, Protocol, RouteMatch, RoutePolicy, ServicePolicy } from "@weft/contracts";
 
 export interface VersionState {
   id: string;
@@ -26,6 +26,8 @@ export interface RouteState {
   match: RouteMatch;
   /** Split across versions by version *name*; empty = the whole service. */
   backends: Backend[];
+  /** As the user set it (validated); defaults are applied by the snapshot. */
+  policy: RoutePolicy;
 }
 
 export interface ServiceState {
@@ -35,6 +37,8 @@ export interface ServiceState {
   protocol: Protocol;
   port: number;
   description: string;
+  /** As the user set it (validated); defaults are applied by the snapshot. */
+  policy: ServicePolicy;
   createdAt: Date;
   updatedAt: Date;
   versions: VersionState[];

@@ -1,7 +1,9 @@
 // Builds the data-plane view of the mesh from its desired state: virtual services with resolved
-// route actions, clusters (one per service and one per version) and their endpoints. Pure and
+// route actions and policies, clusters (one per service and one per version) with their effective
+// policy, their endpoints, and the TCP services every sidecar listens for. Pure and
 // protocol-neutral; transport/xds translates it to Envoy resources.
-import { clusterName, type Protocol, type RouteMatch } from "@weft/contracts";
+import { clusterName, type Protocol, type RouteMatch, type RoutePolicy } from "@weft/contracts";
+import { clusterPolicyOf, hashOnOf, mtlsModeOf, type ClusterPolicy, type HashOn, type MtlsMode } from "./effective-policy";
 import type { EndpointState, MeshState, ServiceState } from "./mesh-state";
 import { serviceKey, sortRoutes } from "./mesh-state";
 
@@ -11,6 +13,7 @@ export interface ClusterSpec {
   namespace: string;
   version: string | null;
   protocol: Protocol;
+  policy: ClusterPolicy;
 }
 
 export interface EndpointSpec {
@@ -18,6 +21,8 @@ export interface EndpointSpec {
   port: number;
   weight: number;
   health: EndpointState["health"];
+  /** Registered by a sidecar: the endpoint is its inbound listener and speaks mTLS. */
+  mtls: boolean;
 }
 
 export type RouteAction =
@@ -28,6 +33,11 @@ export interface RouteSpec {
   name: string;
   match: RouteMatch;
   action: RouteAction;
+  policy: RoutePolicy;
+  /** Cluster of `policy.mirror.version`. */
+  mirrorCluster?: string;
+  /** Set when the service balances with ring-hash. */
+  hashOn?: HashOn;
 }
 
 export interface VirtualServiceSpec {
@@ -37,8 +47,26 @@ export interface VirtualServiceSpec {
   port: number;
   protocol: Protocol;
   /** Authorities callers may use for this service. */
+  /** Namespace-qualified authorities (`reviews.default`, `reviews.default.svc`, with and without port): unique mesh-wide. */
   domains: string[];
+  /** The bare name (`reviews`, `reviews:9080`): resolves only for callers in the same namespace, as in Kubernetes DNS. */
+  shortDomains: string[];
   routes: RouteSpec[];
+}
+
+/** A TCP service: every sidecar (but its own) listens on 127.0.0.1:<port> and proxies to `cluster`. */
+export interface TcpServiceSpec {
+  key: string;
+  name: string;
+  namespace: string;
+  port: number;
+  cluster: string;
+}
+
+/** What a sidecar of a service needs about its own service (inbound side). */
+export interface ServiceProfile {
+  protocol: Protocol;
+  mtlsMode: MtlsMode;
 }
 
 export interface MeshSnapshot {
@@ -46,11 +74,19 @@ export interface MeshSnapshot {
   services: VirtualServiceSpec[];
   clusters: ClusterSpec[];
   endpoints: Map<string, EndpointSpec[]>;
+  tcpServices: TcpServiceSpec[];
+  /** By service key (`reviews.default`). */
+  profiles: Map<string, ServiceProfile>;
 }
 
-export function domainsOf(s: { name: string; namespace: string; port: number }): string[] {
-  const hosts = [s.name, `${s.name}.${s.namespace}`, `${s.name}.${s.namespace}.svc`];
-  return hosts.flatMap((h) => [h, `${h}:${s.port}`]);
+/**
+ * Authorities callers may use for a service. Qualified names are unique across the mesh; the bare
+ * name is not (two namespaces may each have a "reviews"), so it is only offered to callers in the
+ * service's own namespace.
+ */
+export function domainsOf(s: { name: string; namespace: string; port: number }): { qualified: string[]; short: string[] } {
+  const withPort = (h: string) => [h, `${h}:${s.port}`];
+  return { qualified: [`${s.name}.${s.namespace}`, `${s.name}.${s.namespace}.svc`].flatMap(withPort), short: withPort(s.name) };
 }
 
 function actionOf(service: ServiceState, backends: Array<{ version: string; weight: number }>): RouteAction {
@@ -63,43 +99,60 @@ function actionOf(service: ServiceState, backends: Array<{ version: string; weig
   };
 }
 
+function routeSpec(service: ServiceState, name: string, match: RouteMatch, backends: ServiceState["routes"][number]["backends"], policy: RoutePolicy): RouteSpec {
+  const hashOn = hashOnOf(service.policy);
+  return {
+    name,
+    match,
+    action: actionOf(service, backends),
+    policy,
+    ...(policy.mirror ? { mirrorCluster: clusterName(service.name, service.namespace, policy.mirror.version) } : {}),
+    ...(hashOn ? { hashOn } : {}),
+  };
+}
+
 function routesOf(service: ServiceState): RouteSpec[] {
-  if (service.routes.length === 0) {
-    return [{ name: "default", match: { path: { type: "prefix", value: "/" }, headers: [] }, action: actionOf(service, []) }];
-  }
-  return sortRoutes(service.routes).map((r) => ({ name: r.name, match: r.match, action: actionOf(service, r.backends) }));
+  if (service.routes.length === 0) return [routeSpec(service, "default", { path: { type: "prefix", value: "/" }, headers: [] }, [], {})];
+  return sortRoutes(service.routes).map((r) => routeSpec(service, r.name, r.match, r.backends, r.policy));
 }
 
 function endpointSpec(e: EndpointState): EndpointSpec {
-  return { address: e.address, port: e.port, weight: e.weight, health: e.health };
+  return { address: e.address, port: e.port, weight: e.weight, health: e.health, mtls: e.source === "sidecar" };
 }
 
 export function buildSnapshot(state: MeshState): MeshSnapshot {
   const services: VirtualServiceSpec[] = [];
   const clusters: ClusterSpec[] = [];
   const endpoints = new Map<string, EndpointSpec[]>();
+  const tcpServices: TcpServiceSpec[] = [];
+  const profiles = new Map<string, ServiceProfile>();
   const ordered = [...state.services].sort((a, b) => serviceKey(a).localeCompare(serviceKey(b)));
   for (const s of ordered) {
-    if (s.protocol !== "tcp") {
+    const policy = clusterPolicyOf(s.protocol, s.policy);
+    profiles.set(serviceKey(s), { protocol: s.protocol, mtlsMode: mtlsModeOf(s.policy) });
+    if (s.protocol === "tcp") {
+      tcpServices.push({ key: serviceKey(s), name: s.name, namespace: s.namespace, port: s.port, cluster: clusterName(s.name, s.namespace) });
+    } else {
       services.push({
         key: serviceKey(s),
         name: s.name,
         namespace: s.namespace,
         port: s.port,
         protocol: s.protocol,
-        domains: domainsOf(s),
+        domains: domainsOf(s).qualified,
+        shortDomains: domainsOf(s).short,
         routes: routesOf(s),
       });
     }
     const whole = clusterName(s.name, s.namespace);
-    clusters.push({ name: whole, service: s.name, namespace: s.namespace, version: null, protocol: s.protocol });
+    clusters.push({ name: whole, service: s.name, namespace: s.namespace, version: null, protocol: s.protocol, policy });
     const sortedEndpoints = [...s.endpoints].sort((a, b) => a.address.localeCompare(b.address) || a.port - b.port);
     endpoints.set(whole, sortedEndpoints.map(endpointSpec));
     for (const v of [...s.versions].sort((a, b) => a.name.localeCompare(b.name))) {
       const name = clusterName(s.name, s.namespace, v.name);
-      clusters.push({ name, service: s.name, namespace: s.namespace, version: v.name, protocol: s.protocol });
+      clusters.push({ name, service: s.name, namespace: s.namespace, version: v.name, protocol: s.protocol, policy });
       endpoints.set(name, sortedEndpoints.filter((e) => e.versionId === v.id).map(endpointSpec));
     }
   }
-  return { revision: state.revision, services, clusters, endpoints };
+  return { revision: state.revision, services, clusters, endpoints, tcpServices, profiles };
 }

@@ -1,5 +1,5 @@
 // What the mesh services need from storage. Implemented by storage/prisma/mesh-repository.ts.
-import type { EndpointHealth, Protocol, Revision, RouteMatch, Backend } from "@weft/contracts";
+import type { EndpointHealth, Protocol, Revision, RouteMatch, RoutePolicy, Backend, ServicePolicy } from "@weft/contracts";
 import type { EndpointState, MeshState, RouteState, ServiceState, VersionState } from "../domain/mesh-state";
 
 export interface NewRevision {
@@ -19,6 +19,7 @@ export interface ServiceData {
   protocol: Protocol;
   port: number;
   description: string;
+  policy: ServicePolicy;
 }
 
 export interface EndpointData {
@@ -37,12 +38,15 @@ export interface RouteData {
   priority: number;
   match: RouteMatch;
   backends: Backend[];
+  policy: RoutePolicy;
 }
 
 /** Reads and writes inside one transaction: what is read is what the writes are checked against. */
 export interface MeshWriter {
   loadService(id: string): Promise<ServiceState | null>;
   findService(namespace: string, name: string): Promise<ServiceState | null>;
+  /** Every TCP service of the mesh (all namespaces), for the port-uniqueness rule. */
+  tcpServices(): Promise<Array<{ id: string; name: string; namespace: string; port: number }>>;
   /** Id of the service owning a route, version or endpoint; null when there is no such resource. */
   serviceIdOf(kind: "route" | "version" | "endpoint", id: string): Promise<string | null>;
   createService(data: ServiceData): Promise<string>;

@@ -51,4 +51,26 @@ describe("config distributor", () => {
     expect(d.current().revision).toBe(1);
     d.stop();
   });
+
+  it("settles only after a fingerprint poll under way", async () => {
+    const clock = createFakeClock();
+    let release: (() => void) | undefined;
+    let polls = 0;
+    const repo = {
+      loadState: async () => ({ revision: 0, services: [] }),
+      fingerprint: () => (polls++ === 0 ? Promise.resolve("0") : new Promise<string>((resolve) => (release = () => resolve("0")))),
+    } as unknown as MeshRepository;
+    const d = createConfigDistributor({ repo, feed: createChangeFeed(), clock, log, pollMs: 1000 });
+    await d.start();
+    clock.advance(1000);
+    d.stop();
+    let settled = false;
+    const done = d.settled().then(() => (settled = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(settled).toBe(false);
+    release!();
+    await done;
+    expect(settled).toBe(true);
+    expect(clock.pending()).toBe(0);
+  });
 });

@@ -23,6 +23,7 @@ export function createConfigDistributor(deps: { repo: MeshRepository; feed: Chan
   let again = false;
   let stopped = false;
   let pollTimer: { cancel(): void } | undefined;
+  let polling: Promise<void> | undefined;
   let unsubscribe: (() => void) | undefined;
 
   async function rebuildOnce(reason: string) {
@@ -57,13 +58,17 @@ export function createConfigDistributor(deps: { repo: MeshRepository; feed: Chan
 
   function schedulePoll() {
     if (stopped) return;
-    pollTimer = clock.setTimeout(async () => {
-      try {
-        if ((await repo.fingerprint()) !== fingerprint) await rebuild("database changed");
-      } catch (err) {
-        log.error({ err }, "mesh change poll failed");
-      }
-      schedulePoll();
+    pollTimer = clock.setTimeout(() => {
+      polling = (async () => {
+        try {
+          if ((await repo.fingerprint()) !== fingerprint && !stopped) await rebuild("database changed");
+        } catch (err) {
+          log.error({ err }, "mesh change poll failed");
+        } finally {
+          polling = undefined;
+        }
+        schedulePoll();
+      })();
     }, pollMs);
   }
 
@@ -87,7 +92,9 @@ export function createConfigDistributor(deps: { repo: MeshRepository; feed: Chan
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    /** Resolves once any in-flight rebuild is done (tests, shutdown). */
-    settled: () => running ?? Promise.resolve(),
+    /** Resolves once any in-flight poll or rebuild is done (tests, shutdown). */
+    settled: async () => {
+      while (polling || running) await (polling ?? running);
+    },
   };
 }

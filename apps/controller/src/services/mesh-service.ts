@@ -26,6 +26,14 @@ import {
   placeRoute,
 } from "../domain/mesh-rules";
 import type { RouteState, ServiceState } from "../domain/mesh-state";
+import {
+  checkCanBecomeTcp,
+  checkMatchRegexes,
+  checkRoutePolicy,
+  checkServicePolicy,
+  checkServiceTakesRoutes,
+  checkTcpPortFree,
+} from "../domain/policy-rules";
 import { serviceKey } from "../domain/mesh-state";
 import type { MeshRepository, MeshWriter, NewRevision } from "../ports/mesh-repository";
 import type { ChangeFeed } from "./change-feed";
@@ -96,6 +104,8 @@ export function createMeshService(repo: MeshRepository, feed: ChangeFeed) {
         if (await tx.findService(input.namespace, input.name)) {
           throw conflict(`service "${input.name}" already exists in namespace "${input.namespace}"`, "name");
         }
+        checkServicePolicy(input, input.policy);
+        if (input.protocol === "tcp") checkTcpPortFree(await tx.tcpServices(), input.port);
         const id = await tx.createService(input);
         const created = (await tx.loadService(id))!;
         return {
@@ -116,6 +126,12 @@ export function createMeshService(repo: MeshRepository, feed: ChangeFeed) {
       commit(actor, async (tx) => {
         const before = await requireService(tx, input.id);
         const { id, ...data } = input;
+        // Validated as a whole: the service as it would be after the change.
+        const protocol = data.protocol ?? before.protocol;
+        const port = data.port ?? before.port;
+        checkServicePolicy({ name: before.name, protocol }, data.policy ?? before.policy);
+        if (protocol === "tcp" && before.protocol !== "tcp") checkCanBecomeTcp(before);
+        if (protocol === "tcp" && (before.protocol !== "tcp" || port !== before.port)) checkTcpPortFree(await tx.tcpServices(), port, before.id);
         await tx.updateService(id, data);
         const after = (await tx.loadService(id))!;
         const changes = Object.keys(data)
@@ -303,9 +319,12 @@ export function createMeshService(repo: MeshRepository, feed: ChangeFeed) {
     createRoute: (actor: string, input: In<typeof RouteCreateInput>) =>
       commit(actor, async (tx) => {
         const s = await requireService(tx, input.serviceId);
+        checkServiceTakesRoutes(s);
         checkRouteNameFree(s, input.name);
+        checkMatchRegexes(input.match);
         checkBackends(s, input.backends);
-        const draft: RouteState = { id: "", name: input.name, priority: 0, match: input.match, backends: input.backends };
+        checkRoutePolicy(s, input.match, input.policy);
+        const draft: RouteState = { id: "", name: input.name, priority: 0, match: input.match, backends: input.backends, policy: input.policy };
         const id = await saveOrderedRoutes(tx, s, placeRoute(s.routes, draft, input.priority), draft);
         const after = (await tx.loadService(s.id))!;
         const view = toRouteView(after, after.routes.find((r) => r.id === id)!);
@@ -327,18 +346,22 @@ export function createMeshService(repo: MeshRepository, feed: ChangeFeed) {
       commit(actor, async (tx) => {
         const { service: s, route: before } = await serviceOfRoute(tx, input.id);
         if (input.name) checkRouteNameFree(s, input.name, before.id);
+        if (input.match) checkMatchRegexes(input.match);
         if (input.backends) checkBackends(s, input.backends);
         const changed: RouteState = {
           ...before,
           ...(input.name ? { name: input.name } : {}),
           ...(input.match ? { match: input.match } : {}),
           ...(input.backends ? { backends: input.backends } : {}),
+          ...(input.policy ? { policy: input.policy } : {}),
         };
+        checkRoutePolicy(s, changed.match, changed.policy);
         const position = input.priority ?? (input.match ? undefined : before.priority);
         await saveOrderedRoutes(tx, s, placeRoute(s.routes, changed, position), changed);
         const after = (await tx.loadService(s.id))!;
         const view = toRouteView(after, after.routes.find((r) => r.id === before.id)!);
         const splitChange = input.backends ? `: split ${describeSplit(before.backends)} → ${describeSplit(input.backends)}` : "";
+        const policyChange = input.policy ? " (policy)" : "";
         return {
           result: { route: view },
           revision: {
@@ -346,7 +369,7 @@ export function createMeshService(repo: MeshRepository, feed: ChangeFeed) {
             resourceKind: "route",
             resourceId: before.id,
             resourceName: `${label(s)}/${changed.name}`,
-            summary: `updated route ${changed.name} of ${label(s)}${splitChange}`,
+            summary: `updated route ${changed.name} of ${label(s)}${splitChange}${policyChange}`,
             before: toRouteView(s, before),
             after: view,
           },
@@ -377,13 +400,14 @@ export function createMeshService(repo: MeshRepository, feed: ChangeFeed) {
     setSplit: (actor: string, input: In<typeof SplitSetInput>) =>
       commit(actor, async (tx) => {
         const s = await requireService(tx, input.serviceId);
+        checkServiceTakesRoutes(s);
         checkBackends(s, input.backends);
         let route = input.routeId ? s.routes.find((r) => r.id === input.routeId) : [...s.routes].reverse().find((r) => isCatchAll(r.match));
         if (input.routeId && !route) throw invalid("routeId", `route "${input.routeId}" is not a route of service "${s.name}"`);
         const before = route ? toRouteView(s, route) : null;
         if (!route) {
           if (s.routes.some((r) => r.name === "default")) throw conflict(`service "${s.name}" has a route named "default" that is not a catch-all; pass routeId`, "routeId");
-          route = { id: "", name: "default", priority: s.routes.length, match: { path: { type: "prefix", value: "/" }, headers: [] }, backends: [] };
+          route = { id: "", name: "default", priority: s.routes.length, match: { path: { type: "prefix", value: "/" }, headers: [] }, backends: [], policy: {} };
         }
         const changed = { ...route, backends: input.backends };
         const id = await saveOrderedRoutes(tx, s, placeRoute(s.routes, changed, route.id ? route.priority : undefined), changed);

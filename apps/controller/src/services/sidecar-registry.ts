@@ -6,6 +6,7 @@
 // Endpoint health is observed state, not configuration: it changes no revision. Creating a
 // service or version does, attributed to the sidecar.
 import type { SidecarMetadata } from "@weft/contracts";
+import { checkTcpPortFree } from "../domain/policy-rules";
 import type { Clock } from "../ports/clock";
 import type { MeshRepository } from "../ports/mesh-repository";
 import type { ChangeFeed } from "./change-feed";
@@ -22,6 +23,15 @@ export function createSidecarRegistry(deps: { repo: MeshRepository; feed: Change
   const { repo, feed, clock, log } = deps;
   const live = new Map<string, number>();
   let sweepTimer: { cancel(): void } | undefined;
+  // Database work started by streams and timers, awaited on shutdown so none of it runs while (or
+  // after) the database client is closed.
+  const inflight = new Set<Promise<unknown>>();
+  function track<T>(work: Promise<T>): Promise<T> {
+    inflight.add(work);
+    const done = () => inflight.delete(work);
+    work.then(done, done);
+    return work;
+  }
 
   async function register(nodeId: string, meta: SidecarMetadata): Promise<void> {
     const now = new Date(clock.now());
@@ -29,7 +39,9 @@ export function createSidecarRegistry(deps: { repo: MeshRepository; feed: Change
     await repo.transaction(async (tx) => {
       let service = await tx.findService(meta.namespace, meta.service);
       if (!service) {
-        const id = await tx.createService({ name: meta.service, namespace: meta.namespace, protocol: meta.protocol, port: meta.servicePort, description: "" });
+        // Same rule as the API: a TCP port is unique across the mesh (every sidecar listens on it).
+        if (meta.protocol === "tcp") checkTcpPortFree(await tx.tcpServices(), meta.servicePort);
+        const id = await tx.createService({ name: meta.service, namespace: meta.namespace, protocol: meta.protocol, port: meta.servicePort, description: "", policy: {} });
         await tx.appendRevision({
           actor,
           action: "service.create",
@@ -82,21 +94,30 @@ export function createSidecarRegistry(deps: { repo: MeshRepository; feed: Change
     }
   }
 
+  let stopped = false;
   function scheduleSweep() {
+    if (stopped) return;
     sweepTimer = clock.setTimeout(async () => {
-      await sweep();
+      await track(sweep());
       scheduleSweep();
     }, HEARTBEAT_MS);
   }
 
   return {
     start: scheduleSweep,
-    stop: () => sweepTimer?.cancel(),
+    stop: () => {
+      stopped = true;
+      sweepTimer?.cancel();
+    },
+    /** Resolves once registrations, disconnections and sweeps under way are done (shutdown). */
+    settled: async () => {
+      while (inflight.size > 0) await Promise.allSettled([...inflight]);
+    },
     sweep,
     /** A sidecar's stream opened. Several streams of one node (a reconnect race) are counted. */
     async connected(nodeId: string, meta: SidecarMetadata): Promise<void> {
       live.set(nodeId, (live.get(nodeId) ?? 0) + 1);
-      if (meta.register) await register(nodeId, meta);
+      if (meta.register) await track(register(nodeId, meta));
     },
     async disconnected(nodeId: string): Promise<void> {
       const n = (live.get(nodeId) ?? 1) - 1;
@@ -105,7 +126,7 @@ export function createSidecarRegistry(deps: { repo: MeshRepository; feed: Change
         return;
       }
       live.delete(nodeId);
-      const count = await repo.endpoints.markProxyGone(nodeId, new Date(clock.now()));
+      const count = await track(repo.endpoints.markProxyGone(nodeId, new Date(clock.now())));
       if (count > 0) {
         log.info({ nodeId, endpoints: count }, "sidecar disconnected; its endpoints are now unhealthy");
         feed.notify(`sidecar ${nodeId} disconnected`);

@@ -13,6 +13,7 @@ const snapshot = buildSnapshot({
     protocol: "http" as const,
     port: 80,
     description: "",
+    policy: {},
     createdAt: new Date(0),
     updatedAt: new Date(0),
     versions: name === "reviews" ? [{ id: "v1", name: "v1", labels: {} }, { id: "v2", name: "v2", labels: {} }] : [{ id: "v1s", name: "v1", labels: {} }],

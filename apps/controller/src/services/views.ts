@@ -28,7 +28,7 @@ export function toEndpointView(s: ServiceState, e: EndpointState): Endpoint {
 }
 
 export function toRouteView(s: ServiceState, r: RouteState): Route {
-  return { id: r.id, serviceId: s.id, name: r.name, priority: r.priority, match: r.match, backends: r.backends };
+  return { id: r.id, serviceId: s.id, name: r.name, priority: r.priority, match: r.match, backends: r.backends, policy: r.policy };
 }
 
 export function toServiceView(s: ServiceState): Service {
@@ -39,6 +39,7 @@ export function toServiceView(s: ServiceState): Service {
     protocol: s.protocol,
     port: s.port,
     description: s.description,
+    policy: s.policy,
     createdAt: s.createdAt.toISOString(),
     updatedAt: s.updatedAt.toISOString(),
     versions: s.versions.map((v) => toVersionView(s, v)),

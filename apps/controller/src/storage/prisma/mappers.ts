@@ -1,6 +1,6 @@
 // Prisma rows -> domain state and API shapes. Prisma types stop here.
-import type { EndpointHealth, Protocol, Revision, RouteMatch } from "@weft/contracts";
-import { RouteMatchSchema } from "@weft/contracts";
+import type { EndpointHealth, Protocol, Revision, RouteMatch, RoutePolicy, ServicePolicy } from "@weft/contracts";
+import { RouteMatchSchema, RoutePolicySchema, ServicePolicySchema } from "@weft/contracts";
 import type { Prisma } from "@weft/db";
 import type { EndpointState, RouteState, ServiceState, VersionState } from "../../domain/mesh-state";
 import { sortRoutes } from "../../domain/mesh-state";
@@ -30,6 +30,18 @@ function matchOf(json: unknown): RouteMatch {
   return parsed.success ? parsed.data : { path: { type: "prefix", value: "/" }, headers: [] };
 }
 
+// Policies were validated on the way in; a row edited by hand that no longer validates is treated
+// as "no policy" rather than breaking every read of the mesh.
+function routePolicyOf(json: unknown): RoutePolicy {
+  const parsed = RoutePolicySchema.safeParse(json ?? {});
+  return parsed.success ? parsed.data : {};
+}
+
+function servicePolicyOf(json: unknown): ServicePolicy {
+  const parsed = ServicePolicySchema.safeParse(json ?? {});
+  return parsed.success ? parsed.data : {};
+}
+
 export function toEndpointState(e: EndpointRow): EndpointState {
   return {
     id: e.id,
@@ -53,6 +65,7 @@ export function toServiceState(row: ServiceRow): ServiceState {
     name: r.name,
     priority: r.priority,
     match: matchOf(r.match),
+    policy: routePolicyOf(r.policy),
     backends: r.backends
       .map((b) => ({ version: b.version.name, weight: b.weight }))
       .sort((a, b) => a.version.localeCompare(b.version)),
@@ -64,6 +77,7 @@ export function toServiceState(row: ServiceRow): ServiceState {
     protocol: toProtocol(row.protocol),
     port: row.port,
     description: row.description,
+    policy: servicePolicyOf(row.policy),
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
     versions,

@@ -18,6 +18,9 @@ function createWriter(tx: Tx): MeshWriter {
       const row = await tx.service.findUnique({ where: { namespace_name: { namespace, name } }, include: serviceInclude });
       return row ? toServiceState(row) : null;
     },
+    async tcpServices() {
+      return tx.service.findMany({ where: { protocol: "TCP" }, select: { id: true, name: true, namespace: true, port: true } });
+    },
     async serviceIdOf(kind, id) {
       const where = { where: { id }, select: { serviceId: true } };
       const row =
@@ -25,12 +28,15 @@ function createWriter(tx: Tx): MeshWriter {
       return row?.serviceId ?? null;
     },
     async createService(data) {
-      const row = await tx.service.create({ data: { ...data, protocol: fromProtocol(data.protocol) } });
+      const row = await tx.service.create({ data: { ...data, protocol: fromProtocol(data.protocol), policy: data.policy as Prisma.InputJsonValue } });
       return row.id;
     },
     async updateService(id, data) {
-      const { protocol, ...rest } = data;
-      await tx.service.update({ where: { id }, data: { ...rest, ...(protocol ? { protocol: fromProtocol(protocol) } : {}) } });
+      const { protocol, policy, ...rest } = data;
+      await tx.service.update({
+        where: { id },
+        data: { ...rest, ...(protocol ? { protocol: fromProtocol(protocol) } : {}), ...(policy ? { policy: policy as Prisma.InputJsonValue } : {}) },
+      });
     },
     async deleteService(id) {
       await tx.routeBackend.deleteMany({ where: { route: { serviceId: id } } });
@@ -71,14 +77,14 @@ function createWriter(tx: Tx): MeshWriter {
       const backends = data.backends.map((b) => ({ versionId: idOf.get(b.version)!, weight: b.weight }));
       if (!id) {
         const row = await tx.route.create({
-          data: { serviceId, name: data.name, priority: data.priority, match: data.match, policy: {}, backends: { create: backends } },
+          data: { serviceId, name: data.name, priority: data.priority, match: data.match, policy: data.policy as Prisma.InputJsonValue, backends: { create: backends } },
         });
         return row.id;
       }
       await tx.routeBackend.deleteMany({ where: { routeId: id } });
       await tx.route.update({
         where: { id },
-        data: { name: data.name, priority: data.priority, match: data.match, backends: { create: backends } },
+        data: { name: data.name, priority: data.priority, match: data.match, policy: data.policy as Prisma.InputJsonValue, backends: { create: backends } },
       });
       return id;
     },

@@ -1,5 +1,6 @@
 // The controller's API: every procedure the console, the REST API and the CLI use.
 import { authRouter } from "./routers/auth";
+import { caRouter } from "./routers/ca";
 import { endpointsRouter } from "./routers/endpoints";
 import { graphRouter } from "./routers/graph";
 import { proxiesRouter } from "./routers/proxies";
@@ -9,6 +10,7 @@ import { servicesRouter } from "./routers/services";
 import { splitsRouter } from "./routers/splits";
 import { tokensRouter } from "./routers/tokens";
 import { versionsRouter } from "./routers/versions";
+import { workloadTokensRouter } from "./routers/workload-tokens";
 import { router } from "./trpc";
 
 export const appRouter = router({
@@ -22,6 +24,8 @@ export const appRouter = router({
   revisions: revisionsRouter,
   proxies: proxiesRouter,
   graph: graphRouter,
+  workloadTokens: workloadTokensRouter,
+  ca: caRouter,
 });
 
 export type AppRouter = typeof appRouter;

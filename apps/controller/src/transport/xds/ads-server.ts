@@ -34,7 +34,11 @@ export function createAdsImplementation(deps: {
 
   function profileOf(node: NonNullable<DiscoveryRequest["node"]>): { profile: NodeProfile } | { error: string } {
     const metadata = structToJson(node.metadata);
-    if (metadata.weft === undefined) return { profile: { kind: "generic" } };
+    // Envoy and gRPC clients may say which namespace they run in (as Istio's NAMESPACE metadata); default otherwise.
+    if (metadata.weft === undefined) {
+      const ns = typeof metadata.NAMESPACE === "string" ? metadata.NAMESPACE : typeof metadata.namespace === "string" ? metadata.namespace : "default";
+      return { profile: { kind: "generic", namespace: ns } };
+    }
     const parsed = SidecarMetadataSchema.safeParse(metadata.weft);
     if (!parsed.success) {
       const issues = parsed.error.issues.map((i) => `metadata.weft.${i.path.join(".")}: ${i.message}`).join("; ");

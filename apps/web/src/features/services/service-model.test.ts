@@ -52,3 +52,20 @@ describe("service-model", () => {
     ).toEqual(["v1 79", "v1 80", "v2 80"]);
   });
 });
+
+describe("matchSummary with every kind of condition", () => {
+  it("reads methods, authority, headers and query parameters", () => {
+    expect(
+      matchSummary({
+        path: { type: "regex", value: "/api/v[0-9]+" },
+        methods: ["GET", "HEAD"],
+        authority: { type: "suffix", value: ".example.com" },
+        headers: [
+          { name: "x-canary", type: "absent", invert: false },
+          { name: "x-user", type: "contains", value: "test", invert: true },
+        ],
+        queryParams: [{ name: "debug", type: "present" }],
+      }),
+    ).toBe('regex /api/v[0-9]+ · GET, HEAD · host ends with ".example.com" · x-canary absent · !x-user contains "test" · ?debug present');
+  });
+});

@@ -27,12 +27,20 @@ export function catchAllBackends(service: Pick<Service, "routes">): Route["backe
 }
 
 /** One line per match: `prefix /api · x-canary = "1" · !x-debug present`. */
+const OPERATOR: Record<string, string> = { exact: "=", prefix: "starts with", suffix: "ends with", contains: "contains", regex: "~" };
+
+/** One line a person can read: `prefix /api · GET, HEAD · x-user = "tester" · ?debug present`. */
 export function matchSummary(match: RouteMatch): string {
   const parts = [`${match.path.type} ${match.path.value}`];
+  if (match.methods?.length) parts.push(match.methods.join(", "));
+  if (match.authority) parts.push(`host ${OPERATOR[match.authority.type] ?? match.authority.type} "${match.authority.value}"`);
   for (const h of match.headers) {
     const not = h.invert ? "!" : "";
-    if (h.type === "present") parts.push(`${not}${h.name} present`);
-    else parts.push(`${not}${h.name} ${h.type === "exact" ? "=" : "starts with"} "${h.value ?? ""}"`);
+    if (h.type === "present" || h.type === "absent") parts.push(`${not}${h.name} ${h.type}`);
+    else parts.push(`${not}${h.name} ${OPERATOR[h.type] ?? h.type} "${h.value ?? ""}"`);
+  }
+  for (const q of match.queryParams ?? []) {
+    parts.push(q.type === "present" ? `?${q.name} present` : `?${q.name} ${OPERATOR[q.type] ?? q.type} "${q.value ?? ""}"`);
   }
   return parts.join(" · ");
 }

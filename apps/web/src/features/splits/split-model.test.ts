@@ -6,6 +6,7 @@ import {
   draftFrom,
   evenWeights,
   findCatchAll,
+  isCatchAll,
   isDirty,
   parseWeight,
   presetsFor,
@@ -125,5 +126,15 @@ describe("helpers", () => {
     expect(sliderValue("150")).toBe(100);
     expect(sliderValue("-3")).toBe(0);
     expect(sliderValue("")).toBe(0);
+  });
+});
+
+describe("isCatchAll with the richer matches", () => {
+  it("is not fooled by a prefix-/ route that only matches some methods, hosts or query parameters", () => {
+    const base = { path: { type: "prefix" as const, value: "/" }, headers: [] };
+    expect(isCatchAll({ match: base })).toBe(true);
+    expect(isCatchAll({ match: { ...base, methods: ["GET" as const] } })).toBe(false);
+    expect(isCatchAll({ match: { ...base, authority: { type: "exact" as const, value: "a" } } })).toBe(false);
+    expect(isCatchAll({ match: { ...base, queryParams: [{ name: "q", type: "present" as const }] } })).toBe(false);
   });
 });

@@ -1,7 +1,7 @@
 // The split editor's model: a draft of one weight per version, validated exactly like the API
 // (whole percentages 0–100 summing to 100, see BackendsSchema in @weft/contracts), presets, and
 // the conversion to the `backends` that splits.set takes. Pure; no React.
-import type { Backend, Route } from "@weft/contracts";
+import { isCatchAllMatch, type Backend, type Route } from "@weft/contracts";
 
 /** One editable row: the text the operator typed, so "" and "4." can be shown while typing. */
 export interface DraftRow {
@@ -19,9 +19,9 @@ export interface SplitValidation {
   totalError: string | null;
 }
 
-/** A route matching every request: prefix "/" and no header conditions (as the controller decides). */
+/** A route matching every request (the controller's own definition, from the contracts). */
 export function isCatchAll(route: Pick<Route, "match">): boolean {
-  return route.match.path.type === "prefix" && route.match.path.value === "/" && route.match.headers.length === 0;
+  return isCatchAllMatch(route.match);
 }
 
 /** The route splits.set edits when no routeId is given: the last catch-all route, if any. */

@@ -8,13 +8,13 @@ const RouteResult = z.object({ route: RouteSchema, revision: z.number().int() })
 
 export const routesRouter = router({
   create: authedProcedure
-    .meta({ openapi: { method: "POST", path: "/api/v1/services/{serviceId}/routes", tags, summary: "Add a route (match + split) to a service" } })
+    .meta({ openapi: { method: "POST", path: "/api/v1/services/{serviceId}/routes", tags, summary: "Add a route (match, split, policy) to a service" } })
     .input(RouteCreateInput)
     .output(RouteResult)
     .mutation(({ ctx, input }) => ctx.services.mesh.createRoute(ctx.principal.actor, input)),
 
   update: authedProcedure
-    .meta({ openapi: { method: "PATCH", path: "/api/v1/routes/{id}", tags, summary: "Change a route's name, position, match or split" } })
+    .meta({ openapi: { method: "PATCH", path: "/api/v1/routes/{id}", tags, summary: "Change a route's name, position, match, split or policy (policy replaces the whole policy)" } })
     .input(RouteUpdateInput)
     .output(RouteResult)
     .mutation(({ ctx, input }) => ctx.services.mesh.updateRoute(ctx.principal.actor, input)),

@@ -20,13 +20,13 @@ export const servicesRouter = router({
     .query(({ ctx, input }) => ctx.services.mesh.byId(input.id)),
 
   create: authedProcedure
-    .meta({ openapi: { method: "POST", path: "/api/v1/services", tags, summary: "Create a service" } })
+    .meta({ openapi: { method: "POST", path: "/api/v1/services", tags, summary: "Create a service (with its traffic policy)" } })
     .input(ServiceCreateInput)
     .output(ServiceResult)
     .mutation(({ ctx, input }) => ctx.services.mesh.createService(ctx.principal.actor, input)),
 
   update: authedProcedure
-    .meta({ openapi: { method: "PATCH", path: "/api/v1/services/{id}", tags, summary: "Change a service's protocol, port or description" } })
+    .meta({ openapi: { method: "PATCH", path: "/api/v1/services/{id}", tags, summary: "Change a service's protocol, port, description or policy (policy replaces the whole policy)" } })
     .input(ServiceUpdateInput)
     .output(ServiceResult)
     .mutation(({ ctx, input }) => ctx.services.mesh.updateService(ctx.principal.actor, input)),

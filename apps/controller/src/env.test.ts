@@ -1,0 +1,30 @@
+import { describe, expect, it } from "vitest";
+import { readEnv } from "./env";
+
+describe("CA and identity settings", () => {
+  it("default to the weft.local trust domain, 24 h certificates and a generated CA", () => {
+    expect(readEnv({}).ca).toEqual({ trustDomain: "weft.local", certTtlMs: 24 * 3_600_000 });
+  });
+
+  it("read a trust domain, a lifetime, an operator CA and an encryption key in hex or base64", () => {
+    const hex = "ab".repeat(32);
+    const b64 = Buffer.alloc(32, 9).toString("base64");
+    const ca = readEnv({
+      WEFT_TRUST_DOMAIN: "mesh.example.com",
+      WEFT_CERT_TTL_HOURS: "6",
+      WEFT_CA_CERT_FILE: "/etc/weft/ca.pem",
+      WEFT_CA_KEY_FILE: "/etc/weft/ca-key.pem",
+      WEFT_CA_KEY_ENCRYPTION_KEY: hex,
+    }).ca!;
+    expect(ca).toMatchObject({ trustDomain: "mesh.example.com", certTtlMs: 6 * 3_600_000, operator: { certFile: "/etc/weft/ca.pem", keyFile: "/etc/weft/ca-key.pem" } });
+    expect(ca.keyEncryptionKey).toEqual(Buffer.from(hex, "hex"));
+    expect(readEnv({ WEFT_CA_KEY_ENCRYPTION_KEY: b64 }).ca!.keyEncryptionKey).toEqual(Buffer.alloc(32, 9));
+  });
+
+  it("refuse bad values, naming the variable", () => {
+    expect(() => readEnv({ WEFT_CA_CERT_FILE: "/ca.pem" })).toThrow(/WEFT_CA_KEY_FILE: set both WEFT_CA_CERT_FILE and WEFT_CA_KEY_FILE/);
+    expect(() => readEnv({ WEFT_CA_KEY_ENCRYPTION_KEY: "short" })).toThrow(/WEFT_CA_KEY_ENCRYPTION_KEY: must be 32 random bytes/);
+    expect(() => readEnv({ WEFT_TRUST_DOMAIN: "Weft Local" })).toThrow(/WEFT_TRUST_DOMAIN: must be a lower-case DNS name/);
+    expect(() => readEnv({ WEFT_CERT_TTL_HOURS: "0" })).toThrow(/WEFT_CERT_TTL_HOURS: must be positive/);
+  });
+});
