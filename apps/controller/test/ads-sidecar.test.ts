@@ -120,6 +120,8 @@ describe("a sidecar on the ADS stream", () => {
 
   it("resolves a bare service name in the caller's namespace, so same-named services never share a domain", async () => {
     const shop = (await t.api.services.create.mutate({ name: "reviews", namespace: "shop", port: 9080 })).service;
+    // The commit returns before the snapshot is rebuilt: connect once the new service is in it.
+    await waitFor("the snapshot to include reviews.shop", () => t.controller.distributor.current().services.some((s) => s.key === "reviews.shop"));
     try {
       const routesFor = async (nodeId: string, namespace: string) => {
         const c = adsClient(t.controller.xdsAddress, nodeId, { ...META, namespace, register: false });
