@@ -19,6 +19,8 @@ export interface LoadOptions {
 }
 
 const PATHS = ["/api/products/b1", "/api/products/b2", "/api/products/b3", "/api/products/b4", "/"];
+/** Every this many requests, one asks for gift cards — a route the demo keeps switched off (503, fault_injected). */
+const GIFT_CARDS_EVERY = 40;
 
 export function startLoad(opts: LoadOptions): { stop(): Promise<LoadStats>; stats: LoadStats } {
   const pool = new Pool(opts.url, { connections: 4, keepAliveTimeout: 10_000 });
@@ -56,7 +58,7 @@ export function startLoad(opts: LoadOptions): { stop(): Promise<LoadStats>; stat
     // Never pile up: if the shop is slow, skip rather than queue unbounded work.
     if (inFlight >= 16) return;
     stats.sent++;
-    void one(PATHS[stats.sent % PATHS.length]!);
+    void one(stats.sent % GIFT_CARDS_EVERY === 0 ? "/api/gift-cards" : PATHS[stats.sent % PATHS.length]!);
   }, intervalMs);
   const report = opts.onReport ? setInterval(() => opts.onReport!(stats), opts.reportEveryMs ?? 10_000) : undefined;
 

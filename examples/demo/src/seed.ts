@@ -1,7 +1,8 @@
 // Declares the demo's services in the controller through its REST API (idempotent), issues one join
 // token per service for its sidecars' certificates, makes the storefront — the shop's public entry,
-// reached by browsers in plaintext — PERMISSIVE, and starts reviews at 100% v1 / 0% v2 unless an
-// operator has already set a split (kept across restarts).
+// reached by browsers in plaintext — PERMISSIVE, starts reviews at 100% v1 / 0% v2 unless an
+// operator has already set a split (kept across restarts), and switches the catalog's gift-card route
+// off with a fault policy (503), so the console has a failing route to explain.
 import { SERVICES, SERVICE_PORT } from "./topology";
 
 interface ApiService {
@@ -9,7 +10,7 @@ interface ApiService {
   name: string;
   policy?: { mtls?: { mode?: string } };
   versions: Array<{ name: string }>;
-  routes: Array<{ name: string }>;
+  routes: Array<{ name: string; id: string }>;
 }
 
 /** Join tokens by service name. */
@@ -36,6 +37,13 @@ export async function seed(apiUrl: string, token: string): Promise<JoinTokens> {
     }
     if (s.name === "storefront" && svc.policy?.mtls?.mode !== "permissive") {
       await call("PATCH", `/services/${svc.id}`, { policy: { ...(svc.policy ?? {}), mtls: { mode: "permissive" } } });
+    }
+    if (s.name === "catalog" && !svc.routes.some((r) => r.name === "gift-cards")) {
+      await call("POST", `/services/${svc.id}/routes`, {
+        name: "gift-cards",
+        match: { path: { type: "prefix", value: "/gift-cards" }, headers: [] },
+        policy: { fault: { abort: { status: 503, percent: 100 } } },
+      });
     }
     if (s.name === "reviews" && svc.routes.length === 0) {
       await call("PUT", `/services/${svc.id}/split`, { backends: [{ version: "v1", weight: 100 }, { version: "v2", weight: 0 }] });

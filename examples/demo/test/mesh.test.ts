@@ -153,6 +153,14 @@ it("shows the traffic in the service graph and every sidecar up to date", async 
   );
 });
 
+it("answers the switched-off gift-card route with the catalog route's fault (503), and the shop says so", async () => {
+  const res = await request(`${shop}/api/gift-cards`);
+  expect(res.statusCode).toBe(503);
+  const body = (await res.body.json()) as { error: string; detail: string };
+  expect(body.error).toBe("gift cards are unavailable right now");
+  expect(body.detail).toContain("503");
+});
+
 it("runs every sidecar with a SPIFFE identity from the controller's CA, and STRICT services refuse plaintext", async () => {
   for (const sidecar of sidecars) {
     const ready = (await (await request(`http://127.0.0.1:${sidecar.ports.admin}/ready`)).body.json()) as { ready: boolean; identity?: string };

@@ -50,6 +50,20 @@ describe("buildSnapshot", () => {
     });
   });
 
+  it("keeps an implicit catch-all after the routes when none of them matches everything", () => {
+    const only = buildSnapshot({
+      revision: 1,
+      services: [
+        {
+          ...state.services[0]!,
+          routes: [{ id: "g", name: "gift-cards", priority: 0, match: { path: { type: "prefix", value: "/gift-cards" }, headers: [] }, backends: [], policy: {} }],
+        },
+      ],
+    }).services[0]!;
+    expect(only.routes.map((r) => r.name)).toEqual(["gift-cards", "default"]);
+    expect(only.routes[1]).toMatchObject({ match: { path: { type: "prefix", value: "/" }, headers: [] }, action: { kind: "cluster", cluster: "reviews.shop" } });
+  });
+
   it("gives a service without routes one catch-all route to the whole service", () => {
     expect(snap.services.find((s) => s.key === "auth.shop")!.routes).toEqual([
       { name: "default", match: { path: { type: "prefix", value: "/" }, headers: [] }, action: { kind: "cluster", cluster: "auth.shop" }, policy: {} },

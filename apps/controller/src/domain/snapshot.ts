@@ -2,7 +2,7 @@
 // route actions and policies, clusters (one per service and one per version) with their effective
 // policy, their endpoints, and the TCP services every sidecar listens for. Pure and
 // protocol-neutral; transport/xds translates it to Envoy resources.
-import { clusterName, type Protocol, type RouteMatch, type RoutePolicy } from "@weft/contracts";
+import { clusterName, isCatchAllMatch, type Protocol, type RouteMatch, type RoutePolicy } from "@weft/contracts";
 import { clusterPolicyOf, hashOnOf, mtlsModeOf, type ClusterPolicy, type HashOn, type MtlsMode } from "./effective-policy";
 import type { EndpointState, MeshState, ServiceState } from "./mesh-state";
 import { serviceKey, sortRoutes } from "./mesh-state";
@@ -111,9 +111,15 @@ function routeSpec(service: ServiceState, name: string, match: RouteMatch, backe
   };
 }
 
+/**
+ * The service's routes in order, then — unless one of them already matches everything — an
+ * implicit catch-all to every version: adding a route for /gift-cards must not make /books a 404.
+ */
 function routesOf(service: ServiceState): RouteSpec[] {
-  if (service.routes.length === 0) return [routeSpec(service, "default", { path: { type: "prefix", value: "/" }, headers: [] }, [], {})];
-  return sortRoutes(service.routes).map((r) => routeSpec(service, r.name, r.match, r.backends, r.policy));
+  const explicit = sortRoutes(service.routes).map((r) => routeSpec(service, r.name, r.match, r.backends, r.policy));
+  if (service.routes.some((r) => isCatchAllMatch(r.match))) return explicit;
+  const name = service.routes.some((r) => r.name === "default") ? "implicit-default" : "default";
+  return [...explicit, routeSpec(service, name, { path: { type: "prefix", value: "/" }, headers: [] }, [], {})];
 }
 
 function endpointSpec(e: EndpointState): EndpointSpec {
