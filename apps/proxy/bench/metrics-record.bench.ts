@@ -49,7 +49,7 @@ const promClient = (i: number) => {
 };
 
 const stats = createEdgeStats();
-const edgeStats = (i: number) => stats.record(records[i % records.length]!);
+const edgeStats = (i: number) => stats.record(records[i % records.length]!, "", "");
 
 const rows = [time("prom-client (counter + histogram + 2 counters)", promClient), time("EdgeStats.record (cumulative + window)", edgeStats)];
 console.log(`| recorder | ns/request |\n|---|---|`);

@@ -64,4 +64,47 @@ describe("loadConfig", () => {
     expect(error?.issues).toEqual(["WEFT_JOIN_TOKEN: must be a join token (weft_jt_…) created with the controller's workloadTokens API"]);
     expect(error?.message).not.toContain("secret-but-wrong");
   });
+
+  it("telemetry: trace sampling 1 %, spans to the controller, access log off by default", () => {
+    const c = loadConfig({ WEFT_SERVICE: "a", WEFT_APP_PORT: "1", WEFT_CONTROLLER: "ctl:18000" });
+    expect(c.tracing).toEqual({ sampling: 0.01, endpoints: [{ protocol: "grpc", url: "http://ctl:18000" }] });
+    expect(c.accessLog).toEqual({ target: "off", sampling: 1 });
+  });
+
+  it("telemetry: extra OTLP endpoints (gRPC, gRPC over TLS, HTTP), ratios, an access log file", () => {
+    const c = loadConfig({
+      WEFT_SERVICE: "a",
+      WEFT_APP_PORT: "1",
+      WEFT_TRACE_SAMPLING: "0.25",
+      WEFT_OTLP_ENDPOINTS: "grpc://collector:4317, grpcs://vendor.example:443,http://jaeger:4318/v1/traces",
+      WEFT_ACCESS_LOG: "/var/log/weft/access.jsonl",
+      WEFT_ACCESS_LOG_SAMPLING: ".1",
+    });
+    expect(c.tracing).toEqual({
+      sampling: 0.25,
+      endpoints: [
+        { protocol: "grpc", url: "http://127.0.0.1:18000" },
+        { protocol: "grpc", url: "http://collector:4317" },
+        { protocol: "grpc", url: "https://vendor.example:443" },
+        { protocol: "http", url: "http://jaeger:4318/v1/traces" },
+      ],
+    });
+    expect(c.accessLog).toEqual({ target: "/var/log/weft/access.jsonl", sampling: 0.1 });
+    expect(loadConfig({ WEFT_SERVICE: "a", WEFT_APP_PORT: "1", WEFT_TRACE_SAMPLING: "1", WEFT_ACCESS_LOG: "stdout" })).toMatchObject({ tracing: { sampling: 1 }, accessLog: { target: "stdout" } });
+  });
+
+  it("telemetry: a bad ratio or endpoint is named", () => {
+    let error: ConfigError | undefined;
+    try {
+      loadConfig({ WEFT_SERVICE: "a", WEFT_APP_PORT: "1", WEFT_TRACE_SAMPLING: "50%", WEFT_ACCESS_LOG_SAMPLING: "2", WEFT_OTLP_ENDPOINTS: "grpc://ok:4317,collector:4317" });
+    } catch (e) {
+      error = e as ConfigError;
+    }
+    expect(error?.issues).toEqual([
+      "WEFT_TRACE_SAMPLING: must be a ratio between 0 and 1, e.g. 0.01 (1 = everything, 0 = nothing)",
+      'WEFT_OTLP_ENDPOINTS: "collector:4317" is not an OTLP endpoint; use grpc://host:port (OTLP/gRPC), grpcs://host:port (OTLP/gRPC over TLS) or an OTLP/HTTP URL such as http://jaeger:4318/v1/traces',
+      "WEFT_ACCESS_LOG_SAMPLING: must be a ratio between 0 and 1, e.g. 0.01 (1 = everything, 0 = nothing)",
+    ]);
+    expect(() => loadConfig({ WEFT_SERVICE: "a", WEFT_APP_PORT: "1", WEFT_OTLP_ENDPOINTS: "grpc://collector" })).toThrow(/"grpc:\/\/collector" is not an OTLP endpoint/);
+  });
 });

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { z } from "zod";
 import { NameSchema, NamespaceSchema, ProtocolSchema, type Protocol } from "@weft/contracts";
 import pkg from "../package.json" with { type: "json" };
+import type { OtlpEndpoint } from "./tracing/span-export";
 
 export interface SidecarConfig {
   service: string;
@@ -35,6 +36,18 @@ export interface SidecarConfig {
   caAddress: string;
   /** Where the last good config and the workload certificate are kept. */
   stateDir: string;
+  tracing: {
+    /** Share of new traces (no sampling decision from the caller) that are sampled, 0..1. */
+    sampling: number;
+    /** OTLP destinations of sampled spans: the controller first, then WEFT_OTLP_ENDPOINTS. */
+    endpoints: OtlpEndpoint[];
+  };
+  accessLog: {
+    /** "off", "stdout" or a file path. */
+    target: string;
+    /** Share of successful requests logged, 0..1; failures are always logged. */
+    sampling: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -57,6 +70,46 @@ const optionalText = () => z.preprocess(unsetIfEmpty, z.string().min(1).optional
 const bool = z.preprocess(
   unsetIfEmpty,
   z.enum(["true", "false", "1", "0"], { error: 'must be "true" or "false"' }).transform((v) => v === "true" || v === "1"),
+);
+
+const ratio = (defaultValue: number) =>
+  z.preprocess(
+    unsetIfEmpty,
+    z
+      .string()
+      .regex(/^(?:0|1|0?\.\d+|1\.0*)$/, "must be a ratio between 0 and 1, e.g. 0.01 (1 = everything, 0 = nothing)")
+      .transform(Number)
+      .default(defaultValue),
+  );
+
+const OTLP_ENDPOINT_HELP = "grpc://host:port (OTLP/gRPC), grpcs://host:port (OTLP/gRPC over TLS) or an OTLP/HTTP URL such as http://jaeger:4318/v1/traces";
+
+/** `WEFT_OTLP_ENDPOINTS`: comma-separated; each entry checked, the bad one named. */
+const otlpEndpoints = z.preprocess(
+  unsetIfEmpty,
+  z
+    .string()
+    .transform((value, ctx): OtlpEndpoint[] => {
+      const out: OtlpEndpoint[] = [];
+      for (const raw of value.split(",")) {
+        const entry = raw.trim();
+        if (entry === "") continue;
+        let url: URL | undefined;
+        try {
+          url = new URL(entry);
+        } catch {
+          url = undefined;
+        }
+        const grpc = url?.protocol === "grpc:" || url?.protocol === "grpcs:";
+        if (url === undefined || url.hostname === "" || (grpc && (url.port === "" || (url.pathname !== "" && url.pathname !== "/"))) || (!grpc && url.protocol !== "http:" && url.protocol !== "https:")) {
+          ctx.addIssue({ code: "custom", message: `"${entry}" is not an OTLP endpoint; use ${OTLP_ENDPOINT_HELP}` });
+          return z.NEVER;
+        }
+        out.push(grpc ? { protocol: "grpc", url: `${url.protocol === "grpcs:" ? "https" : "http"}://${url.host}` } : { protocol: "http", url: entry });
+      }
+      return out;
+    })
+    .optional(),
 );
 
 const hostPort = (example: string) => z.string().regex(/^[^\s:]+:\d+$|^\[[0-9a-fA-F:]+\]:\d+$/, `must be host:port, e.g. ${example}`);
@@ -87,6 +140,10 @@ const EnvSchema = z.object({
     unsetIfEmpty,
     z.string().regex(/^\d+$/, "must be a whole number of milliseconds").transform(Number).pipe(z.number().min(100, "must be at least 100 ms")).default(1000),
   ),
+  WEFT_TRACE_SAMPLING: ratio(0.01),
+  WEFT_OTLP_ENDPOINTS: otlpEndpoints,
+  WEFT_ACCESS_LOG: z.preprocess(unsetIfEmpty, z.string().default("off")),
+  WEFT_ACCESS_LOG_SAMPLING: ratio(1),
 });
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): SidecarConfig {
@@ -118,5 +175,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     caAddress: e.WEFT_CA_ADDRESS ?? e.WEFT_CONTROLLER,
     // Stable across restarts (the default node id is not: it has the pid), so a restart finds its state.
     stateDir: e.WEFT_STATE_DIR ?? join(".weft-sidecar", (e.WEFT_NODE_ID ?? `${service}.${e.WEFT_NAMESPACE}-${e.WEFT_VERSION}`).replace(/[^A-Za-z0-9._-]/g, "_")),
+    tracing: {
+      sampling: e.WEFT_TRACE_SAMPLING,
+      // The controller receives OTLP/gRPC on its xDS port (plaintext, like xDS).
+      endpoints: [{ protocol: "grpc", url: `http://${e.WEFT_CONTROLLER}` }, ...(e.WEFT_OTLP_ENDPOINTS ?? [])],
+    },
+    accessLog: { target: e.WEFT_ACCESS_LOG, sampling: e.WEFT_ACCESS_LOG_SAMPLING },
   };
 }

@@ -18,7 +18,17 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = pino({ level: config.logLevel, base: { node: config.nodeId } });
-  const sidecar = await createSidecar(config, { logger, processMetrics: true });
+  let sidecar;
+  try {
+    sidecar = await createSidecar(config, { logger, processMetrics: true });
+  } catch (err) {
+    // Configuration only the start can check (e.g. WEFT_ACCESS_LOG not writable): same exit as env errors.
+    if (err instanceof ConfigError) {
+      process.stderr.write(`weft-proxy: ${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) {

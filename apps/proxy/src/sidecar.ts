@@ -6,7 +6,7 @@ import type { Server } from "node:http";
 import { pino, type Logger } from "pino";
 import type { SidecarMetadata } from "@weft/contracts";
 import { loadProtos } from "@weft/contracts/proto";
-import type { SidecarConfig } from "./env";
+import { ConfigError, type SidecarConfig } from "./env";
 import { createBackoff, type BackoffOptions } from "./core/backoff";
 import { systemClock, type Clock } from "./core/clock";
 import { createProxyEvents, type ProxyEvents } from "./core/events";
@@ -33,8 +33,15 @@ import { buildNode } from "./discovery/node";
 import { createStateDir } from "./discovery/persist";
 import { createConfigPersistence } from "./discovery/persist-config";
 import { createEdgeStats } from "./telemetry/edge-stats";
+import { createTcpStats } from "./telemetry/tcp-stats";
+import { createFailureSamples } from "./telemetry/failure-samples";
+import { createAccessLog } from "./telemetry/access-log";
+import { subscribeRequestTelemetry } from "./telemetry/request-telemetry";
 import { createMetrics } from "./telemetry/prometheus";
 import { createReportStream } from "./telemetry/report-stream";
+import { createWindowSource } from "./telemetry/report-window";
+import { createTracing } from "./tracing/tracing";
+import type { ExportOptions } from "./tracing/span-export";
 import { createAdminServer } from "./admin/admin-server";
 import { readiness, type ConfigOrigin } from "./admin/readiness";
 import { configDump } from "./admin/config-dump";
@@ -49,6 +56,8 @@ export interface SidecarOptions {
   backoff?: Omit<BackoffOptions, "random">;
   /** Node process metrics (CPU, memory, event loop) on /metrics; main.ts turns them on. */
   processMetrics?: boolean;
+  /** Span export queue and batching (tests: small queues). */
+  traceExport?: ExportOptions;
 }
 
 export interface Sidecar {
@@ -64,11 +73,21 @@ export interface Sidecar {
   identity: IdentityManager | undefined;
   /** Resolves when everything persisted so far is on disk. */
   flushState(): Promise<void>;
+  /** Exports the spans queued so far and writes the buffered access log lines. */
+  flushTelemetry(): Promise<void>;
   /** Stops accepting, drains in-flight requests for up to drainMs (default 0), closes streams, timers and pools. */
   close(options?: { drainMs?: number }): Promise<void>;
 }
 
 export const OUTBOUND_ADDRESS = "127.0.0.1";
+
+function withoutUserinfo(url: string): string {
+  const u = new URL(url);
+  if (u.username === "" && u.password === "") return url;
+  u.username = "";
+  u.password = "";
+  return u.toString();
+}
 const ADMIN_ADDRESS = "127.0.0.1";
 
 export async function createSidecar(config: SidecarConfig, options: SidecarOptions = {}): Promise<Sidecar> {
@@ -105,18 +124,34 @@ export async function createSidecar(config: SidecarConfig, options: SidecarOptio
         });
   identity?.onChange((cert) => tls.update(cert));
 
-  const stats = createEdgeStats();
-  events.on("request", stats.record);
-  const metrics = createMetrics({ stats, events, processMetrics: options.processMetrics ?? false });
-
   // The one reference the listeners read per request; discovery replaces it with a complete snapshot.
   const holder: { current: ConfigSnapshot } = { current: EMPTY_SNAPSHOT };
+
+  // Telemetry: the access log opens first (a bad WEFT_ACCESS_LOG fails the start, naming the file).
+  const accessLog =
+    config.accessLog.target === "off"
+      ? undefined
+      : await createAccessLog({ target: config.accessLog.target, sampling: config.accessLog.sampling, random, now: () => clock.now() }).catch((err: Error) => {
+          throw new ConfigError([err.message]);
+        });
+  const tracing = createTracing({ self, nodeId: config.nodeId, sampling: config.tracing.sampling, endpoints: config.tracing.endpoints, random, export: options.traceExport });
+  const edges = createEdgeStats();
+  const tcpStats = createTcpStats({ self, config: holder });
+  const failures = createFailureSamples();
+  const unsubscribeTelemetry = subscribeRequestTelemetry({ events, clock, edges, tcp: tcpStats, failures, tracing, accessLog });
+  const metrics = createMetrics({ edges, tcp: tcpStats, tracing: tracing.counters, accessLog: accessLog?.counters, events, processMetrics: options.processMetrics ?? false });
+  const stopTelemetry = async () => {
+    unsubscribeTelemetry();
+    metrics.close();
+    // Bounded by the export timeout when a collector is gone.
+    await Promise.all([tracing.shutdown().catch(() => undefined), accessLog?.close()]);
+  };
   const currentTls = () => tls.current;
   const tcpOutbound = createTcpProxy({ direction: "outbound", config: holder, pools, events, logger, clock });
   const tcpInbound = createTcpProxy({ direction: "inbound", config: holder, pools, events, logger, clock });
 
   const outbound = createOutboundListener({
-    handler: createOutboundHandler({ self, pools, random, clock }),
+    handler: createOutboundHandler({ self, pools, random, clock, tracing }),
     config: holder,
     events,
     initialSource: self,
@@ -127,7 +162,7 @@ export async function createSidecar(config: SidecarConfig, options: SidecarOptio
     tcp: tcpOutbound,
   });
   const inbound = createInboundListener({
-    handler: createInboundHandler({ pools, random, clock }),
+    handler: createInboundHandler({ pools, random, clock, tracing }),
     config: holder,
     events,
     initialSource: EXTERNAL,
@@ -164,7 +199,7 @@ export async function createSidecar(config: SidecarConfig, options: SidecarOptio
   } catch (err) {
     await Promise.all(listeners.map((l) => l.close(0)));
     await pools.close();
-    metrics.close();
+    await stopTelemetry();
     throw err;
   }
 
@@ -240,7 +275,7 @@ export async function createSidecar(config: SidecarConfig, options: SidecarOptio
     backoff: createBackoff({ ...options.backoff, random }),
     events,
     logger,
-    stats,
+    window: createWindowSource({ edges, tcp: tcpStats, failures }),
     intervalMs: config.reportIntervalMs,
     nodeId: config.nodeId,
     identity: self,
@@ -250,7 +285,13 @@ export async function createSidecar(config: SidecarConfig, options: SidecarOptio
       readiness({ snapshot: holder.current, controller: config.controller, controllerConnected: ads.status().connected, origin, identity: identity?.status(), caAddress: config.caAddress }),
     configDump: () => ({
       ...configDump({ nodeId: config.nodeId, metadata, xds: ads.status(), snapshot: holder.current, origin, identity: identity?.status(), tcpListeners: tcpListeners.status() }),
-      telemetry: { reportsAcked: reporter.acked },
+      telemetry: {
+        reportsAcked: reporter.acked,
+        traceSampling: config.tracing.sampling,
+        // Where spans go, without any credentials a URL may carry.
+        otlpEndpoints: config.tracing.endpoints.map((e) => ({ protocol: e.protocol, url: withoutUserinfo(e.url) })),
+        accessLog: config.accessLog,
+      },
     }),
     metrics: () => metrics.render(),
     metricsContentType: metrics.contentType,
@@ -269,6 +310,9 @@ export async function createSidecar(config: SidecarConfig, options: SidecarOptio
     events,
     identity,
     flushState: () => persistence.flush(),
+    async flushTelemetry() {
+      await Promise.all([tracing.flush(), accessLog?.flush()]);
+    },
     close(closeOptions = {}) {
       closing ??= (async () => {
         const drainMs = closeOptions.drainMs ?? 0;
@@ -279,7 +323,8 @@ export async function createSidecar(config: SidecarConfig, options: SidecarOptio
         identity?.close();
         await healthChecks.close();
         await pools.close();
-        metrics.close();
+        // After the drain: the last requests' spans and log lines go out too.
+        await stopTelemetry();
         await persistence.flush();
         logger.info("sidecar stopped");
       })();

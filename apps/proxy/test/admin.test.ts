@@ -53,19 +53,19 @@ describe("admin", () => {
     const text = res.text;
     const out =
       'direction="outbound",source_service="productpage",source_namespace="default",source_version="v1",' +
-      'destination_service="reviews",destination_namespace="default",destination_version="v1",route="all",status_class="2xx"';
+      'destination_service="reviews",destination_namespace="default",destination_version="v1",route="all",status_class="2xx",grpc_status="",reason=""';
     expect(text).toContain(`weft_requests_total{${out}} ${N}`);
     expect(text).toContain(`weft_request_duration_seconds_count{${out}} ${N}`);
     expect(text).toContain(`weft_request_duration_seconds_bucket{${out},le="+Inf"} ${N}`);
     expect(text).toMatch(new RegExp(`weft_response_bytes_total\\{${out.replace(/[|]/g, "\\|")}\\} [1-9]\\d*`));
     expect(text).toContain(
       'weft_requests_total{direction="outbound",source_service="productpage",source_namespace="default",source_version="v1",' +
-        'destination_service="unknown",destination_namespace="",destination_version="",route="",status_class="4xx"} 1',
+        'destination_service="unknown",destination_namespace="",destination_version="",route="",status_class="4xx",grpc_status="",reason="no_route"} 1',
     );
     expect(text).toContain('weft_local_replies_total{direction="outbound",code="WEFT_ROUTE_NOT_FOUND"} 1');
     expect(text).toContain(
       'weft_requests_total{direction="inbound",source_service="gateway",source_namespace="edge",source_version="v3",' +
-        'destination_service="productpage",destination_namespace="default",destination_version="v1",route="local",status_class="2xx"} 1',
+        'destination_service="productpage",destination_namespace="default",destination_version="v1",route="local",status_class="2xx",grpc_status="",reason=""} 1',
     );
     expect(text).toMatch(/^weft_xds_connected 1$/m);
     expect(text).toMatch(/^weft_xds_updates_total\{type="CDS",result="ack"\} 1$/m);
@@ -93,6 +93,12 @@ describe("admin", () => {
     expect(v1).toMatchObject({ kind: "eds", healthy: 1, endpoints: [{ address: "127.0.0.1", port: reviews.port, weight: 1, health: "healthy" }] });
     const local = d.config.clusters.find((c: any) => c.name === "weft.inbound|local");
     expect(local).toMatchObject({ kind: "static", endpoints: [{ port: app.port }] });
+    expect(d.telemetry).toEqual({
+      reportsAcked: 0,
+      traceSampling: 0,
+      otlpEndpoints: [{ protocol: "grpc", url: `http://${ads.address}` }],
+      accessLog: { target: "off", sampling: 1 },
+    });
   });
 
   it("answers 404 naming the endpoints for anything else", async () => {

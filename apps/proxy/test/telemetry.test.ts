@@ -1,7 +1,8 @@
 // The telemetry report stream against a real gRPC server: one report per interval (fake clock)
-// with the edge deltas of that window, heartbeats when idle, nothing lost while the controller is away.
+// with the deltas of that window (edges with reasons, the newest failures with their trace ids,
+// dropped series), heartbeats when idle, nothing lost and memory bounded while the controller is away.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { LATENCY_BUCKETS_MS, type EdgeSample } from "@weft/contracts";
+import { LATENCY_BUCKETS_MS, MAX_FAILURE_SAMPLES, type EdgeSample } from "@weft/contracts";
 import { startAdsTestServer, startEchoServer, type AdsTestServer, type EchoServer } from "@weft/test-kit";
 import { nextEvent, send, startTestSidecar, waitForMesh, type TestSidecar } from "./support/harness";
 import { setMesh } from "./support/xds-fixtures";
@@ -102,5 +103,69 @@ describe("telemetry report stream", () => {
     expect(total(report.edges, (e) => e.requests)).toBe(4);
     expect(report.windowStartMs).toBe(t0 + 500);
     expect(report.windowMs).toBe(1000); // two intervals aggregated into one report
+  });
+
+  it("carries failure reasons on edges, and the newest failures with their trace ids when traced", async () => {
+    await waitForMesh(ads, mesh(ads));
+    await callReviews();
+    const traced = "4bf92f3577b34da6a3ce929d0e0e4736";
+    expect((await send(`${sidecar.outboundUrl}/broken?token=secret`, { headers: { host: "reviews", "x-echo-status": "503", traceparent: `00-${traced}-00f067aa0ba902b7-01` } })).status).toBe(503);
+    expect((await send(`${sidecar.outboundUrl}/broken`, { headers: { host: "reviews", "x-echo-status": "502" } })).status).toBe(502);
+    const start = sidecar.clock.now();
+    sidecar.clock.advance(1000);
+    const report = await ads.waitForReport(() => true);
+    expect(report.edges.find((e) => e.statusClass === "5xx")).toMatchObject({ requests: 2, failures: 2, reason: "upstream_5xx", grpcStatus: "" });
+    expect(report.edges.find((e) => e.statusClass === "2xx")).toMatchObject({ requests: 1, failures: 0, reason: "" });
+    expect(report.droppedSeries).toBe(0);
+    expect(report.failures).toHaveLength(2);
+    // Newest first; the sampled one carries its trace id (the unsampled one has none to open).
+    expect(report.failures[0]).toMatchObject({ traceId: "", status: 502 });
+    expect(report.failures[1]).toMatchObject({
+      traceId: traced,
+      direction: "outbound",
+      sourceService: "productpage",
+      destinationService: "reviews",
+      destinationNamespace: "default",
+      destinationVersion: "v1",
+      route: "all",
+      method: "GET",
+      path: "/broken",
+      status: 503,
+      grpcStatus: "",
+      reason: "upstream_5xx",
+      upstream: `127.0.0.1:${reviews.port}`,
+    });
+    expect(report.failures[1]!.timeUnixMs).toBeLessThanOrEqual(start);
+  });
+
+  it("while the controller is away: windows merge, series stay capped (the rest counted as dropped), failures keep the newest", async () => {
+    await waitForMesh(ads, mesh(ads));
+    const port = ads.port;
+    const down = nextEvent(sidecar, "reportConnection");
+    await ads.close();
+    expect(await down).toBe(false);
+    // Away for 5 intervals: 2,050 distinct callers (each its own series) and 30 failures.
+    const callers = 2_050;
+    for (let i = 0; i < callers; i += 50) {
+      await Promise.all(Array.from({ length: Math.min(50, callers - i) }, (_, k) => send(`${sidecar.inboundUrl}/`, { headers: { "x-weft-source": `caller-${i + k}.edge|v1` } })));
+      if (i % 500 === 0) sidecar.clock.advance(1000);
+    }
+    for (let i = 0; i < 30; i++) await send(`${sidecar.outboundUrl}/`, { headers: { host: "nowhere" } });
+
+    const back = await startAdsTestServer({ port });
+    extra.push(back);
+    mesh(back);
+    const up = nextEvent(sidecar, "reportConnection");
+    sidecar.clock.advance(8000);
+    expect(await up).toBe(true);
+    sidecar.clock.advance(1000);
+    const report = await back.waitForReport(() => true);
+    expect(total(report.edges, (e) => e.requests)).toBe(callers + 30); // nothing lost from the totals
+    expect(report.edges.length).toBeLessThanOrEqual(2_000 + 10); // the cap, plus the overflow series
+    expect(report.edges.some((e) => e.sourceService === "overflow")).toBe(true);
+    expect(report.droppedSeries).toBeGreaterThanOrEqual(callers + 1 - 2_000);
+    expect(report.failures).toHaveLength(MAX_FAILURE_SAMPLES);
+    expect(report.failures.every((f) => f.reason === "no_route")).toBe(true);
+    expect(report.windowMs).toBeGreaterThan(5000); // one merged window
   });
 });

@@ -7,4 +7,5 @@ export * from "./policy";
 export * from "./identity";
 export * from "./sidecar";
 export * from "./telemetry";
+export * from "./telemetry-api";
 export * from "./proxies";

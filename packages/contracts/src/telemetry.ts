@@ -9,6 +9,29 @@ export const LATENCY_BUCKETS_MS = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 250
 export const StatusClassSchema = z.enum(["2xx", "3xx", "4xx", "5xx", "other"]);
 export type StatusClass = z.infer<typeof StatusClassSchema>;
 
+/**
+ * Why a request failed, as sidecars report it (access logs, failure samples, the `reason` of edge
+ * samples). A closed set: it is a metric label, so its cardinality must stay bounded.
+ */
+export const FAILURE_REASONS = [
+  "upstream_5xx",
+  "upstream_timeout",
+  "upstream_connect_failed",
+  "upstream_reset",
+  "no_healthy_endpoint",
+  "no_route",
+  "no_config",
+  "circuit_open",
+  "rate_limited",
+  "fault_injected",
+  "retry_budget_exhausted",
+  "downstream_disconnected",
+  "denied",
+  "internal",
+] as const;
+export const FailureReasonSchema = z.enum(FAILURE_REASONS);
+export type FailureReason = z.infer<typeof FailureReasonSchema>;
+
 export const EdgeSampleSchema = z.object({
   direction: z.enum(["inbound", "outbound"]),
   sourceService: z.string(),
@@ -27,8 +50,46 @@ export const EdgeSampleSchema = z.object({
   durationBuckets: z.array(z.number().int().nonnegative()),
   requestBytes: z.number().int().nonnegative(),
   responseBytes: z.number().int().nonnegative(),
+  /** Why the failed requests of this series failed; "" when they did not. */
+  reason: z.union([FailureReasonSchema, z.literal("")]).default(""),
+  /** gRPC status name for gRPC requests ("OK", "UNAVAILABLE", ...); "" otherwise. */
+  grpcStatus: z.string().max(32).default(""),
 });
 export type EdgeSample = z.infer<typeof EdgeSampleSchema>;
+
+export const TcpSampleSchema = z.object({
+  direction: z.enum(["inbound", "outbound"]),
+  sourceService: z.string(),
+  sourceNamespace: z.string(),
+  destinationService: z.string(),
+  destinationNamespace: z.string(),
+  destinationVersion: z.string(),
+  connectionsOpened: z.number().int().nonnegative(),
+  connectionsClosed: z.number().int().nonnegative(),
+  bytesSent: z.number().int().nonnegative(),
+  bytesReceived: z.number().int().nonnegative(),
+});
+export type TcpSample = z.infer<typeof TcpSampleSchema>;
+
+/** One failed request, as a sidecar samples it for the console's "recent failures". */
+export const FailureSampleSchema = z.object({
+  timeUnixMs: z.number().int(),
+  traceId: z.string().max(32),
+  direction: z.enum(["inbound", "outbound"]),
+  sourceService: z.string(),
+  destinationService: z.string(),
+  destinationNamespace: z.string(),
+  destinationVersion: z.string(),
+  route: z.string(),
+  method: z.string().max(16),
+  path: z.string().max(256),
+  status: z.number().int(),
+  grpcStatus: z.string().max(32),
+  reason: FailureReasonSchema,
+  durationMs: z.number().nonnegative(),
+  upstream: z.string().max(128),
+});
+export type FailureSample = z.infer<typeof FailureSampleSchema>;
 
 export const TelemetryReportSchema = z.object({
   nodeId: z.string().min(1),
@@ -39,8 +100,15 @@ export const TelemetryReportSchema = z.object({
   windowStartMs: z.number().int(),
   windowMs: z.number().int().positive(),
   edges: z.array(EdgeSampleSchema).max(10_000),
+  tcp: z.array(TcpSampleSchema).max(1_000).default([]),
+  /** At most MAX_FAILURE_SAMPLES per report. */
+  failures: z.array(FailureSampleSchema).max(100).default([]),
+  droppedSeries: z.number().int().nonnegative().default(0),
 });
 export type TelemetryReport = z.infer<typeof TelemetryReportSchema>;
+
+/** Failed requests a sidecar samples per reporting interval (the rest are only counted). */
+export const MAX_FAILURE_SAMPLES = 20;
 
 /** One edge of the live service graph (aggregated over a window). */
 export const GraphEdgeSchema = z.object({
@@ -67,9 +135,36 @@ export const SidecarMetricName = {
   requestDurationSeconds: "weft_request_duration_seconds",
   requestBytesTotal: "weft_request_bytes_total",
   responseBytesTotal: "weft_response_bytes_total",
+  tcpConnectionsOpenedTotal: "weft_tcp_connections_opened_total",
+  tcpConnectionsClosedTotal: "weft_tcp_connections_closed_total",
+  tcpSentBytesTotal: "weft_tcp_sent_bytes_total",
+  tcpReceivedBytesTotal: "weft_tcp_received_bytes_total",
   xdsConnected: "weft_xds_connected",
   xdsUpdatesTotal: "weft_xds_updates_total",
 } as const;
+
+/**
+ * Labels of the per-request series (requests, duration histogram, bytes): the same dimensions as
+ * EdgeSample, so the built-in store and a Prometheus scraping sidecars answer the same questions.
+ * Bounded by design: services × versions × routes × 5 status classes × gRPC codes × FAILURE_REASONS;
+ * no per-instance, per-path or per-user label. (`instance` and `job` are Prometheus' own.)
+ */
+export const REQUEST_LABELS = [
+  "direction",
+  "source_service",
+  "source_namespace",
+  "source_version",
+  "destination_service",
+  "destination_namespace",
+  "destination_version",
+  "route",
+  "status_class",
+  "grpc_status",
+  "reason",
+] as const;
+
+/** Labels of the TCP series. */
+export const TCP_LABELS = ["direction", "source_service", "source_namespace", "destination_service", "destination_namespace", "destination_version"] as const;
 
 export const GraphNodeSchema = z.object({
   /** "<name>.<namespace>", or "external" for callers outside the mesh. */
@@ -93,5 +188,9 @@ export const ServiceGraphSchema = z.object({
   edges: z.array(GraphEdgeSchema),
   /** Sidecars that sent a report within the window; 0 explains an empty graph. */
   reportingProxies: z.number().int(),
+  /** Where the numbers come from and whether the store answered (absent from older controllers). */
+  source: z
+    .object({ backend: z.enum(["builtin", "prometheus"]), state: z.enum(["ok", "no_reports", "unreachable"]), detail: z.string() })
+    .optional(),
 });
 export type ServiceGraph = z.infer<typeof ServiceGraphSchema>;

@@ -1,12 +1,14 @@
 // A real xDS management server for tests (ADS, state of the world, @grpc/grpc-js on 127.0.0.1:0)
-// that also accepts the telemetry report stream, since sidecars send both to one address. Tests
+// that also accepts the telemetry report stream and OTLP/gRPC span exports, since sidecars send all
+// three to one address (the controller's). Tests
 // set resources per type (plain snake_case objects, encoded here), the server pushes them to every
 // subscribed stream, and records every DiscoveryRequest (initial / ack / nack) and TelemetryReport.
 // Behaves like a real server where it matters: filters EDS/RDS/LDS by requested names, ignores
 // stale nonces, does not re-send after a NACK, and skips a type whose version the client already has.
 import * as grpc from "@grpc/grpc-js";
-import { loadProtos, TypeUrl, typeNameOf, structToJson } from "@weft/contracts/proto";
-import type { TelemetryReport } from "@weft/contracts";
+import { loadProtos, reportFromWire, structToJson, TypeUrl, typeNameOf, type WireReport } from "@weft/contracts/proto";
+import { TelemetryReportSchema, type TelemetryReport } from "@weft/contracts";
+import { addOtlpTraceService, createSpanSink, type SpanSink } from "./otlp-test-receiver";
 
 export interface AdsRequestRecord {
   /** Increments per ADS stream the server accepted (a reconnect gets a new id). */
@@ -21,7 +23,7 @@ export interface AdsRequestRecord {
   node?: { id: string; cluster: string; userAgentName: string; metadata: Record<string, unknown> };
 }
 
-export interface AdsTestServer {
+export interface AdsTestServer extends SpanSink {
   /** `127.0.0.1:<port>`, for WEFT_CONTROLLER. */
   address: string;
   port: number;
@@ -29,6 +31,7 @@ export interface AdsTestServer {
   set(typeUrl: string, resources: Array<Record<string, unknown>>, version?: string): string;
   version(typeUrl: string): string | undefined;
   readonly requests: readonly AdsRequestRecord[];
+  /** Telemetry reports received, decoded and validated with TelemetryReportSchema (as the controller does). */
   readonly reports: readonly TelemetryReport[];
   /** Resolves with the first recorded request (from index `from`, default 0) matching `pred`. */
   waitForRequest(pred: (r: AdsRequestRecord) => boolean, options?: { from?: number; timeoutMs?: number }): Promise<AdsRequestRecord>;
@@ -61,32 +64,9 @@ const NAME_FIELD: Record<string, string> = {
 const same = (a: readonly string[] | undefined, b: readonly string[]) =>
   a !== undefined && a.length === b.length && [...a].sort().every((n, i) => n === [...b].sort()[i]);
 
-function toReport(w: any): TelemetryReport {
-  return {
-    nodeId: w.node_id ?? "",
-    service: w.service ?? "",
-    namespace: w.namespace ?? "",
-    version: w.version ?? "",
-    windowStartMs: Number(w.window_start_ms ?? 0),
-    windowMs: Number(w.window_ms ?? 0),
-    edges: (w.edges ?? []).map((e: any) => ({
-      direction: e.direction,
-      sourceService: e.source_service ?? "",
-      sourceNamespace: e.source_namespace ?? "",
-      sourceVersion: e.source_version ?? "",
-      destinationService: e.destination_service ?? "",
-      destinationNamespace: e.destination_namespace ?? "",
-      destinationVersion: e.destination_version ?? "",
-      route: e.route ?? "",
-      statusClass: e.status_class,
-      requests: Number(e.requests ?? 0),
-      failures: Number(e.failures ?? 0),
-      durationSumMs: Number(e.duration_sum_ms ?? 0),
-      durationBuckets: (e.duration_buckets ?? []).map(Number),
-      requestBytes: Number(e.request_bytes ?? 0),
-      responseBytes: Number(e.response_bytes ?? 0),
-    })),
-  };
+/** Wire -> the contract shape, validated: a sidecar sending a field out of contract fails the test. */
+function toReport(w: WireReport): TelemetryReport {
+  return TelemetryReportSchema.parse(reportFromWire(w));
 }
 
 /** `port`: bind a specific port, e.g. to bring a "restarted controller" back where sidecars look for it. */
@@ -98,6 +78,8 @@ export async function startAdsTestServer(options: { port?: number } = {}): Promi
   const reports: TelemetryReport[] = [];
   const streams = new Set<StreamState>();
   const telemetryCalls = new Set<grpc.ServerDuplexStream<any, any>>();
+  const spanSink = createSpanSink();
+  const reportErrors: string[] = [];
   const waiters = new Set<() => void>();
   let streamSeq = 0;
   let nonceSeq = 0;
@@ -190,18 +172,27 @@ export async function startAdsTestServer(options: { port?: number } = {}): Promi
       call.on("error", done);
       call.on("close", done);
       call.on("data", (w: any) => {
-        reports.push(toReport(w));
+        try {
+          reports.push(toReport(w));
+        } catch (err) {
+          // Out of contract: refused (as the controller would), and named when a test waits for reports.
+          reportErrors.push(String(err).slice(0, 1000));
+          call.emit("error", { code: grpc.status.INVALID_ARGUMENT, details: "ads-test-server: report out of contract" });
+          return;
+        }
         call.write({ window_start_ms: w.window_start_ms ?? "0" });
         notify();
       });
     },
   });
 
+  addOtlpTraceService(server, spanSink);
+
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync(`127.0.0.1:${options.port ?? 0}`, grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
   );
 
-  function waitFor<T>(list: readonly T[], pred: (x: T) => boolean, from: number, timeoutMs: number, what: string): Promise<T> {
+  function waitFor<T>(list: readonly T[], pred: (x: T) => boolean, from: number, timeoutMs: number, what: string | (() => string)): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       let checked = from;
       const check = () => {
@@ -215,7 +206,7 @@ export async function startAdsTestServer(options: { port?: number } = {}): Promi
       };
       const timer = setTimeout(() => {
         cleanup();
-        reject(new Error(`ads-test-server: timed out after ${timeoutMs} ms waiting for ${what}; seen: ${JSON.stringify(list.slice(from)).slice(0, 2000)}`));
+        reject(new Error(`ads-test-server: timed out after ${timeoutMs} ms waiting for ${typeof what === "string" ? what : what()}; seen: ${JSON.stringify(list.slice(from)).slice(0, 2000)}`));
       }, timeoutMs);
       const cleanup = () => {
         clearTimeout(timer);
@@ -238,12 +229,20 @@ export async function startAdsTestServer(options: { port?: number } = {}): Promi
     version: (typeUrl) => resources.get(typeUrl)?.version,
     requests,
     reports,
+    get spans() {
+      return spanSink.spans;
+    },
+    get exports() {
+      return spanSink.exports;
+    },
+    waitForSpans: spanSink.waitForSpans,
     waitForRequest: (pred, o = {}) => waitFor(requests, pred, o.from ?? 0, o.timeoutMs ?? 5000, "a matching xDS request"),
     waitForAck: (typeUrl, version, o = {}) =>
       waitFor(requests, (r) => r.kind === "ack" && r.typeUrl === typeUrl && r.versionInfo === version, o.from ?? 0, o.timeoutMs ?? 5000, `ACK of ${typeUrl} ${version}`),
     waitForNack: (typeUrl, o = {}) =>
       waitFor(requests, (r) => r.kind === "nack" && r.typeUrl === typeUrl, o.from ?? 0, o.timeoutMs ?? 5000, `NACK of ${typeUrl}`),
-    waitForReport: (pred, o = {}) => waitFor(reports, pred, o.from ?? 0, o.timeoutMs ?? 5000, "a matching telemetry report"),
+    waitForReport: (pred, o = {}) =>
+      waitFor(reports, pred, o.from ?? 0, o.timeoutMs ?? 5000, () => `a matching telemetry report${reportErrors.length > 0 ? ` (reports refused as out of contract: ${reportErrors.at(-1)})` : ""}`),
     openStreams: () => streams.size,
     dropStreams() {
       const unavailable = { code: grpc.status.UNAVAILABLE, details: "ads-test-server dropped the stream" };
@@ -259,6 +258,7 @@ export async function startAdsTestServer(options: { port?: number } = {}): Promi
     close: () =>
       new Promise<void>((resolve) => {
         for (const w of [...waiters]) waiters.delete(w);
+        spanSink.close();
         server.forceShutdown();
         resolve();
       }),

@@ -4,4 +4,5 @@ export * from "./temp-db";
 export * from "./echo-server";
 export * from "./fake-clock";
 export * from "./ads-test-server";
+export * from "./otlp-test-receiver";
 export * from "./test-ca";

@@ -23,6 +23,9 @@ export interface ProxyEventMap {
   reportAck: { windowStartMs: number };
   /** The workload certificate changed state (issued/renewed/loaded, renewal failed, expiring, expired). */
   identity: IdentityEvent;
+  /** A proxied TCP connection was accepted and its endpoint chosen (or it failed before): the record
+   *  `tcp` later reports, live (its byte counts grow while the connection is open). */
+  tcpOpen: TcpConnectionRecord;
   /** A proxied TCP connection closed (byte and connection counters for telemetry). */
   tcp: TcpConnectionRecord;
   /** A downstream connection was refused by its listener (e.g. plaintext on a STRICT mTLS port). */
@@ -67,6 +70,7 @@ export function createProxyEvents(): ProxyEvents {
     reportConnection: [],
     reportAck: [],
     identity: [],
+    tcpOpen: [],
     tcp: [],
     connectionRefused: [],
   };

@@ -336,6 +336,11 @@ export function createExchange(options: ExchangeOptions): Exchange {
       if (v !== undefined) headers[name] = v;
     }
     try {
+      if (body === null || Buffer.isBuffer(body)) {
+        // A request body nobody read (a local reply) must drain, or the stream never closes and
+        // the exchange never ends (no `request` event until the connection goes).
+        if (ctx.hasBody) stream.resume();
+      }
       if (body === null) {
         stream.respond(headers, { endStream: true });
       } else if (Buffer.isBuffer(body)) {

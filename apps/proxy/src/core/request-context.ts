@@ -4,6 +4,7 @@ import type { IncomingHttpHeaders } from "node:http";
 import type { ClientHttp2Stream } from "node:http2";
 import type { Duplex, Readable } from "node:stream";
 import type { ErrorCode } from "@weft/contracts";
+import type { Span } from "@opentelemetry/api";
 import type { Cluster, ConfigSnapshot, Direction, Endpoint, Route, VirtualHost, WorkloadIdentity } from "./runtime-config";
 import type { LocalReason } from "./traffic-policy";
 import type { Host } from "../balance/host";
@@ -64,6 +65,13 @@ export class RequestContext {
   deadlineTimer: { cancel(): void } | undefined = undefined;
   /** The gRPC deadline fired: the client got (or gets) DEADLINE_EXCEEDED. */
   deadlineExceeded = false;
+  // ---- telemetry (layers/trace-*.ts) ----
+  /** W3C trace id (32 hex) the request travels with, continued or started here; "" before the trace layer. */
+  traceId = "";
+  /** This hop's span when the trace is sampled; undefined otherwise (unsampled requests get no span object). */
+  span: Span | undefined = undefined;
+  /** gRPC status code of the response (trailers-only headers or trailers); -1 when unknown or not gRPC. */
+  grpcStatus = -1;
 
   constructor(
     readonly direction: Direction,

@@ -53,6 +53,8 @@ export function createTcpProxy(options: TcpProxyOptions): TcpProxy {
     };
     downstream.on("error", noop);
     const fail = (code: ErrorCode, message: string) => {
+      // Failed before an endpoint was chosen: it still counts as opened (and closed) once.
+      if (record.endpoint === "") events.emit("tcpOpen", record);
       record.errorCode = code;
       logger.debug({ listener, cluster: chain.tcpCluster, code, message }, "TCP connection not proxied");
       downstream.destroy();
@@ -65,6 +67,7 @@ export function createTcpProxy(options: TcpProxyOptions): TcpProxy {
     const endpoint = cluster.balancer.pick(clock.now());
     if (endpoint === undefined) return fail(ErrorCode.NoHealthyEndpoint, `cluster "${chain.tcpCluster}" has no healthy endpoint`);
     record.endpoint = endpoint.key;
+    events.emit("tcpOpen", record);
     const transport = cluster.config.transport;
     const tls = transport.matches.length === 0 ? transport.tls : upstreamTlsFor(transport, snapshot.endpointLabels?.get(endpoint.key));
     let upstream: UpstreamSocket;

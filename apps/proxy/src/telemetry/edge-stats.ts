@@ -1,8 +1,9 @@
 // Per-edge request statistics, the one aggregation behind both /metrics (cumulative) and the
-// report stream (per-window deltas). One Map lookup and a few additions per request; label values
-// are bounded (identities, route names, status class — never paths or endpoints) and the number of
-// series is capped: beyond the cap new combinations fold into one "overflow" series per direction.
-import { LATENCY_BUCKETS_MS, statusClassOf, type EdgeSample, type StatusClass } from "@weft/contracts";
+// report stream (per-window deltas). One Map lookup and a few additions per request. Labels are
+// REQUEST_LABELS: identities, route name, status class, gRPC status name, failure reason — never
+// paths or endpoints — and the number of series is capped: beyond the cap, new combinations fold
+// into one "overflow" series per direction and status class, and are counted as dropped series.
+import { LATENCY_BUCKETS_MS, statusClassOf, type EdgeSample, type FailureReason, type StatusClass } from "@weft/contracts";
 import type { RequestRecord } from "../core/events";
 import type { Direction } from "../core/runtime-config";
 
@@ -16,9 +17,17 @@ export interface EdgeLabels {
   readonly destinationVersion: string;
   readonly route: string;
   readonly statusClass: StatusClass;
+  /** gRPC status name ("OK", "UNAVAILABLE", …), "" for other requests. */
+  readonly grpcStatus: string;
+  /** FAILURE_REASONS member for failed requests, "" otherwise. */
+  readonly reason: FailureReason | "";
 }
 
 const BUCKETS = LATENCY_BUCKETS_MS.length + 1; // + the +Inf bucket
+/** Default cap on request series (the report stream and /metrics both stay within it). */
+export const MAX_EDGE_SERIES = 2_000;
+/** Refused label sets remembered per window to count them once; past this each refusal counts. */
+const MAX_REFUSED_TRACKED = 1_024;
 
 export class EdgeSeries {
   requests = 0;
@@ -38,16 +47,26 @@ export class EdgeSeries {
   constructor(readonly labels: EdgeLabels) {}
 }
 
+/** One report window of request statistics. */
+export interface EdgeWindow {
+  edges: EdgeSample[];
+  /** Label sets refused by the series cap during the window. */
+  droppedSeries: number;
+}
+
 export interface EdgeStats {
-  record(r: RequestRecord): void;
+  record(r: RequestRecord, reason: FailureReason | "", grpcStatus: string): void;
   series(): Iterable<EdgeSeries>;
   /** Locally generated replies by direction and error code (cumulative). */
   localReplies(): Iterable<[Direction, string, number]>;
   /** Deltas since the previous call (non-empty series only), then starts a new window. */
-  takeWindow(): EdgeSample[];
-  /** Puts deltas of a window that never reached the controller back into the current window. */
-  restoreWindow(edges: readonly EdgeSample[]): void;
+  takeWindow(): EdgeWindow;
+  /** Puts a window that never reached the controller back into the current one. */
+  restoreWindow(window: EdgeWindow): void;
   readonly size: number;
+  readonly maxSeries: number;
+  /** Requests counted in an overflow series because the cap was reached (cumulative). */
+  readonly overflowRequests: number;
 }
 
 export function bucketIndex(ms: number): number {
@@ -55,53 +74,81 @@ export function bucketIndex(ms: number): number {
   return LATENCY_BUCKETS_MS.length;
 }
 
+function keyOf(l: EdgeLabels): string {
+  return `${l.direction}\u0001${l.sourceService}\u0001${l.sourceNamespace}\u0001${l.sourceVersion}\u0001${l.destinationService}\u0001${l.destinationNamespace}\u0001${l.destinationVersion}\u0001${l.route}\u0001${l.statusClass}\u0001${l.grpcStatus}\u0001${l.reason}`;
+}
+
 export function createEdgeStats(options: { maxSeries?: number } = {}): EdgeStats {
-  const maxSeries = options.maxSeries ?? 2_000;
+  const maxSeries = options.maxSeries ?? MAX_EDGE_SERIES;
   const map = new Map<string, EdgeSeries>();
   const replies = new Map<string, [Direction, string, number]>();
+  const refused = new Set<string>();
+  let refusedUntracked = 0;
+  let carriedDropped = 0;
+  let overflowRequests = 0;
 
-  function seriesFor(labels: EdgeLabels | undefined, r: RequestRecord | undefined, statusClass: StatusClass): EdgeSeries {
+  function refuse(key: string): void {
+    if (refused.size < MAX_REFUSED_TRACKED) refused.add(key);
+    else if (!refused.has(key)) refusedUntracked++;
+    overflowRequests++;
+  }
+
+  function overflow(direction: Direction, statusClass: StatusClass): EdgeSeries {
+    const overflowKey = `${direction}\u0001overflow\u0001${statusClass}`;
+    let series = map.get(overflowKey);
+    if (series === undefined) {
+      // May exceed the cap by at most 2 directions × 5 status classes.
+      series = new EdgeSeries({
+        direction, sourceService: "overflow", sourceNamespace: "", sourceVersion: "",
+        destinationService: "overflow", destinationNamespace: "", destinationVersion: "", route: "", statusClass, grpcStatus: "", reason: "",
+      });
+      map.set(overflowKey, series);
+    }
+    return series;
+  }
+
+  function seriesForRecord(r: RequestRecord, statusClass: StatusClass, reason: FailureReason | "", grpcStatus: string): EdgeSeries {
     // Built from the record's fields directly so the common case (series exists) allocates one string.
-    const key = r
-      ? `${r.direction}\u0001${r.source.service}\u0001${r.source.namespace}\u0001${r.source.version}\u0001${r.destination.service}\u0001${r.destination.namespace}\u0001${r.destination.version}\u0001${r.route?.name ?? ""}\u0001${statusClass}`
-      : `${labels!.direction}\u0001${labels!.sourceService}\u0001${labels!.sourceNamespace}\u0001${labels!.sourceVersion}\u0001${labels!.destinationService}\u0001${labels!.destinationNamespace}\u0001${labels!.destinationVersion}\u0001${labels!.route}\u0001${statusClass}`;
+    const key = `${r.direction}\u0001${r.source.service}\u0001${r.source.namespace}\u0001${r.source.version}\u0001${r.destination.service}\u0001${r.destination.namespace}\u0001${r.destination.version}\u0001${r.route?.name ?? ""}\u0001${statusClass}\u0001${grpcStatus}\u0001${reason}`;
     let series = map.get(key);
     if (series !== undefined) return series;
-    const direction = r ? r.direction : labels!.direction;
     if (map.size >= maxSeries) {
-      const overflowKey = `${direction}\u0001overflow\u0001${statusClass}`;
-      series = map.get(overflowKey);
-      if (series === undefined) {
-        series = new EdgeSeries({
-          direction, sourceService: "overflow", sourceNamespace: "", sourceVersion: "",
-          destinationService: "overflow", destinationNamespace: "", destinationVersion: "", route: "", statusClass,
-        });
-        map.set(overflowKey, series);
-      }
-      return series;
+      refuse(key);
+      return overflow(r.direction, statusClass);
     }
-    series = new EdgeSeries(
-      labels ?? {
-        direction,
-        sourceService: r!.source.service,
-        sourceNamespace: r!.source.namespace,
-        sourceVersion: r!.source.version,
-        destinationService: r!.destination.service,
-        destinationNamespace: r!.destination.namespace,
-        destinationVersion: r!.destination.version,
-        route: r!.route?.name ?? "",
-        statusClass,
-      },
-    );
+    series = new EdgeSeries({
+      direction: r.direction,
+      sourceService: r.source.service,
+      sourceNamespace: r.source.namespace,
+      sourceVersion: r.source.version,
+      destinationService: r.destination.service,
+      destinationNamespace: r.destination.namespace,
+      destinationVersion: r.destination.version,
+      route: r.route?.name ?? "",
+      statusClass,
+      grpcStatus,
+      reason,
+    });
+    map.set(key, series);
+    return series;
+  }
+
+  function seriesForLabels(labels: EdgeLabels): EdgeSeries {
+    const key = keyOf(labels);
+    let series = map.get(key);
+    if (series !== undefined) return series;
+    // Series are never removed, so a restored label set exists unless it was an overflow one.
+    if (labels.sourceService === "overflow" || map.size >= maxSeries) return overflow(labels.direction, labels.statusClass);
+    series = new EdgeSeries(labels);
     map.set(key, series);
     return series;
   }
 
   return {
-    record(r) {
+    record(r, reason, grpcStatus) {
       const statusClass = statusClassOf(r.status);
-      const series = seriesFor(undefined, r, statusClass);
-      const failed = r.status >= 500 || r.status === 0 || r.errorCode !== undefined ? 1 : 0;
+      const series = seriesForRecord(r, statusClass, reason, grpcStatus);
+      const failed = reason === "" ? 0 : 1;
       const b = bucketIndex(r.durationMs);
       series.requests++;
       series.wRequests++;
@@ -125,10 +172,10 @@ export function createEdgeStats(options: { maxSeries?: number } = {}): EdgeStats
     series: () => map.values(),
     localReplies: () => replies.values(),
     takeWindow() {
-      const out: EdgeSample[] = [];
+      const edges: EdgeSample[] = [];
       for (const s of map.values()) {
         if (s.wRequests === 0) continue;
-        out.push({
+        edges.push({
           ...s.labels,
           requests: s.wRequests,
           failures: s.wFailures,
@@ -140,19 +187,18 @@ export function createEdgeStats(options: { maxSeries?: number } = {}): EdgeStats
         s.wRequests = s.wFailures = s.wDurationSumMs = s.wRequestBytes = s.wResponseBytes = 0;
         s.wBuckets.fill(0);
       }
-      return out;
+      const droppedSeries = refused.size + refusedUntracked + carriedDropped;
+      refused.clear();
+      refusedUntracked = carriedDropped = 0;
+      return { edges, droppedSeries };
     },
-    restoreWindow(edges) {
-      for (const e of edges) {
-        const series = seriesFor(
-          {
-            direction: e.direction, sourceService: e.sourceService, sourceNamespace: e.sourceNamespace, sourceVersion: e.sourceVersion,
-            destinationService: e.destinationService, destinationNamespace: e.destinationNamespace, destinationVersion: e.destinationVersion,
-            route: e.route, statusClass: e.statusClass,
-          },
-          undefined,
-          e.statusClass,
-        );
+    restoreWindow(window) {
+      for (const e of window.edges) {
+        const series = seriesForLabels({
+          direction: e.direction, sourceService: e.sourceService, sourceNamespace: e.sourceNamespace, sourceVersion: e.sourceVersion,
+          destinationService: e.destinationService, destinationNamespace: e.destinationNamespace, destinationVersion: e.destinationVersion,
+          route: e.route, statusClass: e.statusClass, grpcStatus: e.grpcStatus, reason: e.reason,
+        });
         series.wRequests += e.requests;
         series.wFailures += e.failures;
         series.wDurationSumMs += e.durationSumMs;
@@ -160,9 +206,14 @@ export function createEdgeStats(options: { maxSeries?: number } = {}): EdgeStats
         series.wRequestBytes += e.requestBytes;
         series.wResponseBytes += e.responseBytes;
       }
+      carriedDropped += window.droppedSeries;
     },
     get size() {
       return map.size;
+    },
+    maxSeries,
+    get overflowRequests() {
+      return overflowRequests;
     },
   };
 }

@@ -1,19 +1,20 @@
 // Telemetry report stream to the controller (weft.telemetry.v1.TelemetryService/Report, same gRPC
-// address as xDS): every interval one TelemetryReport with the edge deltas of the window — also
-// when empty, as a heartbeat. Sent reports stay in a small FIFO until the controller's ReportAck;
-// if the stream dies first, their deltas are merged back and go out with the next report, so
-// nothing is lost while the controller is away (a lost ack may double count a window). While away
-// or unacknowledged, deltas aggregate into one window; EdgeStats caps the series and the FIFO is
-// bounded, so memory stays bounded. Nothing here touches the request path.
+// address as xDS): every interval one TelemetryReport with the window's deltas — request edges,
+// TCP connections, the newest failures, series refused by the caps — also when empty, as a
+// heartbeat. Sent reports stay in a small FIFO until the controller's ReportAck; if the stream
+// dies first, their windows are merged back and go out with the next report, so nothing is lost
+// while the controller is away (a lost ack may double count a window). While away or
+// unacknowledged, deltas aggregate into one window: series are capped, failures keep the newest
+// MAX_FAILURE_SAMPLES and the FIFO is bounded, so memory stays bounded. Nothing here touches the
+// request path.
 import { credentials, type Client, type ClientDuplexStream } from "@grpc/grpc-js";
-import type { EdgeSample } from "@weft/contracts";
-import type { Protos } from "@weft/contracts/proto";
+import { edgeToWire, failureToWire, tcpToWire, type Protos } from "@weft/contracts/proto";
 import type { Logger } from "pino";
 import type { Backoff } from "../core/backoff";
 import type { Clock } from "../core/clock";
 import type { ProxyEvents } from "../core/events";
 import type { WorkloadIdentity } from "../core/runtime-config";
-import type { EdgeStats } from "./edge-stats";
+import type { ReportWindow, WindowSource } from "./report-window";
 
 export interface ReportStreamOptions {
   address: string;
@@ -22,7 +23,7 @@ export interface ReportStreamOptions {
   backoff: Backoff;
   events: ProxyEvents;
   logger: Logger;
-  stats: EdgeStats;
+  window: WindowSource;
   intervalMs: number;
   nodeId: string;
   identity: WorkloadIdentity;
@@ -40,28 +41,8 @@ const ACK_DEADLINE_INTERVALS = 10;
 /** Reports sent but not yet acknowledged; beyond this, windows aggregate instead. */
 const MAX_UNACKED = 4;
 
-function toWire(e: EdgeSample): Record<string, unknown> {
-  return {
-    direction: e.direction,
-    source_service: e.sourceService,
-    source_namespace: e.sourceNamespace,
-    source_version: e.sourceVersion,
-    destination_service: e.destinationService,
-    destination_namespace: e.destinationNamespace,
-    destination_version: e.destinationVersion,
-    route: e.route,
-    status_class: e.statusClass,
-    requests: e.requests,
-    failures: e.failures,
-    duration_sum_ms: e.durationSumMs,
-    duration_buckets: e.durationBuckets,
-    request_bytes: e.requestBytes,
-    response_bytes: e.responseBytes,
-  };
-}
-
 export function createReportStream(options: ReportStreamOptions): ReportStream {
-  const { protos, clock, backoff, events, logger, stats, intervalMs, address } = options;
+  const { protos, clock, backoff, events, logger, window, intervalMs, address } = options;
   let client: Client | undefined;
   let call: ClientDuplexStream<Record<string, unknown>, unknown> | undefined;
   let connected = false;
@@ -69,14 +50,14 @@ export function createReportStream(options: ReportStreamOptions): ReportStream {
   let tickTimer: { cancel(): void } | undefined;
   let retryTimer: { cancel(): void } | undefined;
   let windowStartMs = clock.now();
-  const unacked: Array<{ windowStartMs: number; sentAt: number; edges: EdgeSample[] }> = [];
+  const unacked: Array<{ windowStartMs: number; sentAt: number; window: ReportWindow }> = [];
   let acked = 0;
 
   /** Unacknowledged reports will never be acked: their deltas rejoin the current window. */
   function restoreUnacked(): void {
     if (unacked.length === 0) return;
     windowStartMs = unacked[0]!.windowStartMs;
-    for (const report of unacked.splice(0)) stats.restoreWindow(report.edges);
+    for (const report of unacked.splice(0)) window.restore(report.window);
   }
 
   function connect(): void {
@@ -136,8 +117,8 @@ export function createReportStream(options: ReportStreamOptions): ReportStream {
       return;
     }
     if (unacked.length >= MAX_UNACKED) return; // controller slow to ack: aggregate
-    const edges = stats.takeWindow();
-    unacked.push({ windowStartMs, sentAt: now, edges });
+    const taken = window.take();
+    unacked.push({ windowStartMs, sentAt: now, window: taken });
     call.write({
       node_id: options.nodeId,
       service: options.identity.service,
@@ -145,7 +126,10 @@ export function createReportStream(options: ReportStreamOptions): ReportStream {
       version: options.identity.version,
       window_start_ms: windowStartMs,
       window_ms: Math.max(1, now - windowStartMs),
-      edges: edges.map(toWire),
+      edges: taken.edges.map(edgeToWire),
+      tcp: taken.tcp.map(tcpToWire),
+      failures: taken.failures.map(failureToWire),
+      dropped_series: taken.droppedSeries,
     });
     windowStartMs = now;
   }

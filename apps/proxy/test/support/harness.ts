@@ -44,6 +44,8 @@ export async function startTestSidecar(opts: {
     WEFT_CONTROLLER: opts.controller,
     WEFT_NODE_ID: `test-${opts.service ?? "productpage"}`,
     WEFT_LOG_LEVEL: "silent",
+    // No spans unless a test asks (a sampled request would also export to the test ADS server).
+    WEFT_TRACE_SAMPLING: "0",
     ...(ownStateDir ? { WEFT_STATE_DIR: ownStateDir } : {}),
     ...opts.env,
   });
@@ -52,6 +54,9 @@ export async function startTestSidecar(opts: {
     ...(opts.random ? { random: opts.random } : {}),
     ...(opts.logger ? { logger: opts.logger } : {}),
     backoff: { baseMs: 1000, maxMs: 8000 },
+  }).catch((err: unknown) => {
+    if (ownStateDir) rmSync(ownStateDir, { recursive: true, force: true });
+    throw err;
   });
   return {
     ...sidecar,

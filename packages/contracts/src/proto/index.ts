@@ -12,6 +12,7 @@ import { loadPackageDefinition } from "@grpc/grpc-js";
 
 export * from "./type-urls";
 export * from "./struct";
+export * from "./telemetry-wire";
 
 const require = createRequire(import.meta.url);
 

@@ -1,0 +1,73 @@
+// Where sampled spans go: one OpenTelemetry BatchSpanProcessor per OTLP endpoint (the controller by
+// default, plus WEFT_OTLP_ENDPOINTS), each with its own bounded queue so a slow collector cannot
+// hold up another. A full queue drops the span; drops, exports and failed exports are counted from
+// the processor's own self-observability counter (`otel.sdk.processor.span.processed`).
+import { createNoopMeter, type Attributes, type Counter, type Meter, type MeterProvider } from "@opentelemetry/api";
+import { OTLPTraceExporter as OtlpGrpcExporter } from "@opentelemetry/exporter-trace-otlp-grpc";
+import { OTLPTraceExporter as OtlpHttpExporter } from "@opentelemetry/exporter-trace-otlp-proto";
+import { BatchSpanProcessor, type BufferConfig, type SpanExporter } from "@opentelemetry/sdk-trace-base";
+
+/** An OTLP destination: gRPC (`TraceService/Export`) or HTTP (protobuf POST to the URL). */
+export interface OtlpEndpoint {
+  protocol: "grpc" | "http";
+  /** gRPC: `http://host:port` (plaintext) or `https://host:port` (TLS); HTTP: the full URL, e.g. `http://jaeger:4318/v1/traces`. */
+  url: string;
+}
+
+export interface ExportCounters {
+  /** Spans handed to the exporter and accepted by the endpoint. */
+  exported: number;
+  /** Spans dropped because the queue was full. */
+  dropped: number;
+  /** Spans in batches the endpoint refused or that timed out. */
+  failed: number;
+}
+
+export interface ExportOptions {
+  /** Spans waiting per endpoint; beyond, new spans are dropped (OpenTelemetry default 2048). */
+  maxQueueSize?: number;
+  /** Spans per export call (OpenTelemetry default 512). */
+  maxExportBatchSize?: number;
+  /** How long a span may wait for a batch to fill, ms (OpenTelemetry default 5000; 1000 so traces show up within a second or two). */
+  scheduledDelayMs?: number;
+  /** Deadline of one export call, ms; it also bounds how long shutdown waits for a collector that is gone. */
+  exportTimeoutMs?: number;
+}
+
+const PROCESSED = "otel.sdk.processor.span.processed";
+
+function createExporter(endpoint: OtlpEndpoint, timeoutMillis: number): SpanExporter {
+  return endpoint.protocol === "grpc" ? new OtlpGrpcExporter({ url: endpoint.url, timeoutMillis }) : new OtlpHttpExporter({ url: endpoint.url, timeoutMillis });
+}
+
+/** A MeterProvider that only listens to the processor's "spans processed" counter. */
+function countingMeterProvider(counters: ExportCounters): MeterProvider {
+  const noop = createNoopMeter();
+  const processed: Counter = {
+    add(value: number, attributes?: Attributes) {
+      const error = attributes?.["error.type"];
+      if (error === undefined) counters.exported += value;
+      else if (error === "queue_full") counters.dropped += value;
+      else counters.failed += value;
+    },
+  };
+  const meter: Meter = Object.assign(Object.create(noop) as Meter, {
+    createCounter: (name: string) => (name === PROCESSED ? processed : noop.createCounter(name)),
+  });
+  return { getMeter: () => meter };
+}
+
+export function createSpanProcessors(endpoints: readonly OtlpEndpoint[], counters: ExportCounters, options: ExportOptions = {}): BatchSpanProcessor[] {
+  const timeout = options.exportTimeoutMs ?? 5_000;
+  const meterProvider = countingMeterProvider(counters);
+  // Every field given, so the processor reads no OTEL_BSP_* variable; selfObsMeterProvider is the
+  // SDK's (experimental) hook for its own metrics, not in sdk-trace-base's BufferConfig type.
+  const config: BufferConfig & { selfObsMeterProvider: MeterProvider } = {
+    maxQueueSize: options.maxQueueSize ?? 2048,
+    maxExportBatchSize: options.maxExportBatchSize ?? 512,
+    scheduledDelayMillis: options.scheduledDelayMs ?? 1_000,
+    exportTimeoutMillis: timeout,
+    selfObsMeterProvider: meterProvider,
+  };
+  return endpoints.map((endpoint) => new BatchSpanProcessor(createExporter(endpoint, timeout), { ...config }));
+}
