@@ -28,3 +28,26 @@ describe("CA and identity settings", () => {
     expect(() => readEnv({ WEFT_CERT_TTL_HOURS: "0" })).toThrow(/WEFT_CERT_TTL_HOURS: must be positive/);
   });
 });
+
+describe("telemetry settings", () => {
+  it("default to the built-in store with a 128 MB budget, protected /metrics", () => {
+    const env = readEnv({ WEFT_REPLICA_ID: "r1" });
+    expect(env.telemetry).toEqual({ backend: "builtin", replica: "r1", memoryMb: 128, maxSeries: 2500, flushIntervalMs: 5000, traces: { maxSpans: 100_000, maxBytes: 64 * 1024 * 1024 } });
+    expect(env.metricsPublic).toBe(false);
+  });
+
+  it("read the Prometheus backend and public metrics", () => {
+    const env = readEnv({ WEFT_TELEMETRY_BACKEND: "prometheus", WEFT_PROMETHEUS_URL: "http://127.0.0.1:9090", WEFT_PROMETHEUS_SCRAPE_INTERVAL_SECONDS: "5", WEFT_METRICS_PUBLIC: "true" });
+    expect(env.telemetry).toMatchObject({ backend: "prometheus", prometheus: { url: "http://127.0.0.1:9090", scrapeIntervalSeconds: 5 } });
+    expect(env.metricsPublic).toBe(true);
+  });
+
+  it("refuse bad values, naming the variable", () => {
+    expect(() => readEnv({ WEFT_TELEMETRY_BACKEND: "prometheus" })).toThrow(/WEFT_PROMETHEUS_URL: is required when WEFT_TELEMETRY_BACKEND=prometheus/);
+    expect(() => readEnv({ WEFT_TELEMETRY_BACKEND: "influx" })).toThrow(/WEFT_TELEMETRY_BACKEND: must be builtin or prometheus/);
+    expect(() => readEnv({ WEFT_TELEMETRY_MEMORY_MB: "1" })).toThrow(/WEFT_TELEMETRY_MEMORY_MB: must be at least 8/);
+    expect(() => readEnv({ WEFT_METRICS_PUBLIC: "maybe" })).toThrow(/WEFT_METRICS_PUBLIC: must be true or false/);
+    expect(() => readEnv({ WEFT_TELEMETRY_MAX_SERIES: "5000" })).toThrow(/WEFT_TELEMETRY_MAX_SERIES: is more than WEFT_TELEMETRY_MEMORY_MB=128 can roll up \(at most 2982\)/);
+    expect(readEnv({ WEFT_TELEMETRY_MAX_SERIES: "5000", WEFT_TELEMETRY_MEMORY_MB: "256" }).telemetry?.maxSeries).toBe(5000);
+  });
+});

@@ -18,7 +18,14 @@ describe("authentication", () => {
     const procedures = Object.keys(appRouter._def.procedures).filter((p) => p !== "auth.login");
     expect(procedures.length).toBeGreaterThan(15);
     for (const path of procedures) {
-      const isQuery = (appRouter._def.procedures as unknown as Record<string, { _def: { type: string } }>)[path]!._def.type === "query";
+      const type = (appRouter._def.procedures as unknown as Record<string, { _def: { type: string } }>)[path]!._def.type;
+      if (type === "subscription") {
+        // Server-sent events start with 200: the refusal is the stream's first error event.
+        const res = await fetch(`${t.apiUrl}/api/trpc/${path}?input=${encodeURIComponent("{}")}`);
+        expect(await res.text(), path).toMatch(/event: serialized-error\ndata: .*"httpStatus":401,.*"weftCode":"WEFT_UNAUTHENTICATED"/);
+        continue;
+      }
+      const isQuery = type === "query";
       const res = isQuery
         ? await fetch(`${t.apiUrl}/api/trpc/${path}`)
         : await fetch(`${t.apiUrl}/api/trpc/${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });

@@ -98,6 +98,8 @@ try {
       WEFT_CONTROLLER: controller,
       WEFT_NODE_ID: `${name}-demo`,
       WEFT_JOIN_TOKEN: joinTokens.get(i.service)!,
+      // A demo is for looking: trace every request (the default is 1%).
+      WEFT_TRACE_SAMPLING: env.WEFT_DEMO_TRACE_SAMPLING ?? "1",
       WEFT_STATE_DIR: join(stateDir, name),
     });
   }

@@ -5,7 +5,7 @@ export function emptyBuckets(): number[] {
   return new Array(LATENCY_BUCKETS_MS.length + 1).fill(0);
 }
 
-export function addBuckets(into: number[], from: readonly number[]): void {
+export function addBuckets(into: number[], from: ArrayLike<number>): void {
   for (let i = 0; i < into.length && i < from.length; i++) into[i]! += from[i]!;
 }
 
@@ -14,8 +14,9 @@ export function addBuckets(into: number[], from: readonly number[]): void {
  * histogram_quantile does). Null when there are no observations. Beyond the last finite bound the
  * answer is that bound: the histogram cannot say more.
  */
-export function quantileMs(buckets: readonly number[], q: number): number | null {
-  const total = buckets.reduce((s, n) => s + n, 0);
+export function quantileMs(buckets: ArrayLike<number>, q: number): number | null {
+  let total = 0;
+  for (let i = 0; i < buckets.length; i++) total += buckets[i]!;
   if (total === 0) return null;
   const rank = q * total;
   let cumulative = 0;

@@ -25,13 +25,19 @@ export function createConfigDistributor(deps: { repo: MeshRepository; feed: Chan
   let pollTimer: { cancel(): void } | undefined;
   let polling: Promise<void> | undefined;
   let unsubscribe: (() => void) | undefined;
+  /** When the change the next rebuild will carry was noticed (commit, or a poll seeing another replica's). */
+  let changedSince: number | undefined;
+  const changedAt = new WeakMap<MeshSnapshot, number>();
 
   async function rebuildOnce(reason: string) {
     const started = clock.now();
+    const since = changedSince;
+    changedSince = undefined;
     const fp = await repo.fingerprint();
     const state = await repo.loadState();
     fingerprint = fp;
     current = buildSnapshot(state);
+    if (since !== undefined) changedAt.set(current, since);
     log.info({ revision: current.revision, services: current.services.length, reason, ms: clock.now() - started }, "mesh snapshot rebuilt");
     for (const l of listeners) l(current);
   }
@@ -61,7 +67,10 @@ export function createConfigDistributor(deps: { repo: MeshRepository; feed: Chan
     pollTimer = clock.setTimeout(() => {
       polling = (async () => {
         try {
-          if ((await repo.fingerprint()) !== fingerprint && !stopped) await rebuild("database changed");
+          if ((await repo.fingerprint()) !== fingerprint && !stopped) {
+            changedSince ??= clock.now();
+            await rebuild("database changed");
+          }
         } catch (err) {
           log.error({ err }, "mesh change poll failed");
         } finally {
@@ -76,7 +85,10 @@ export function createConfigDistributor(deps: { repo: MeshRepository; feed: Chan
     async start() {
       await rebuild("start");
       if (!current) throw new Error("could not load the mesh from the database");
-      unsubscribe = feed.subscribe((reason) => void rebuild(reason));
+      unsubscribe = feed.subscribe((reason) => {
+        changedSince ??= clock.now();
+        void rebuild(reason);
+      });
       schedulePoll();
     },
     stop() {
@@ -88,6 +100,8 @@ export function createConfigDistributor(deps: { repo: MeshRepository; feed: Chan
       if (!current) throw new Error("config distributor not started");
       return current;
     },
+    /** When the change a snapshot carries was committed (noticed, for other replicas' commits); undefined for the first. */
+    changedAt: (snapshot: MeshSnapshot): number | undefined => changedAt.get(snapshot),
     subscribe(listener: (s: MeshSnapshot) => void): () => void {
       listeners.add(listener);
       return () => listeners.delete(listener);

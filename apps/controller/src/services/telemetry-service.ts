@@ -1,140 +1,288 @@
-// Live telemetry from sidecar reports: per-second buckets of edge deltas for the last few minutes,
-// in memory, and the service graph computed from them. Memory is bounded: at most
-// MAX_EDGES_PER_SECOND series per second and RETENTION_SECONDS seconds are kept.
-import type { GraphEdge, GraphNode, ServiceGraph, TelemetryReport } from "@weft/contracts";
-import { addBuckets, emptyBuckets, quantileMs } from "../domain/latency";
+// Live telemetry use cases: ingest sidecar reports into the built-in store (or only note them, when
+// Prometheus is the backend), answer the graph, per-service and per-edge series and recent failures
+// from the configured backend, push the live graph every second, keep recent traces. Time-based
+// work (rollup, retention, write-behind, the live push) runs on the injected clock.
+import type { z } from "zod";
+import type {
+  EdgeMetrics,
+  EdgeMetricsInput,
+  FailuresInput,
+  RecentFailure,
+  ServiceGraph,
+  ServiceMetrics,
+  ServiceMetricsInput,
+  Span,
+  TelemetryReport,
+  TelemetrySource,
+  TimeWindow,
+  Trace,
+  TraceSearchInput,
+  TraceSummary,
+} from "@weft/contracts";
+import { notFound } from "../domain/errors";
 import type { MeshSnapshot } from "../domain/snapshot";
 import type { Clock } from "../ports/clock";
+import type { TelemetryRepository } from "../ports/telemetry-repository";
+import { createFailureLog } from "./telemetry/failures";
+import { createPrometheusReader } from "./telemetry/prometheus-reader";
+import { createBuiltinReader, TelemetryUnavailableError, type SeriesFilter, type SteppedSeries, type TelemetryReader } from "./telemetry/reader";
+import { isCounted, reasonIndex, sourceId, TCP_ROUTE, type SeriesKey } from "./telemetry/record";
+import { createReporterLog } from "./telemetry/reporters";
+import { limitsFromBudget } from "./telemetry/limits";
+import { createTelemetryStore, type Delta, type StoreLimits } from "./telemetry/store";
+import { createTraceStore, DEFAULT_TRACE_LIMITS, type TraceLimits } from "./telemetry/traces";
+import { buildGraph, emptySeries, failuresByReason, rangeOf, seriesBy, STEP_SECONDS, windowRange, type Range } from "./telemetry/views";
+import { createWriteBehind } from "./telemetry/write-behind";
 
-export const RETENTION_SECONDS = 120;
-export const MAX_EDGES_PER_SECOND = 20_000;
-export const EXTERNAL = "external";
+export interface TelemetryConfig {
+  backend: "builtin" | "prometheus";
+  prometheus?: { url: string; scrapeIntervalSeconds: number };
+  /** Names this controller's rows in the database (each replica persists the reports it received). */
+  replica: string;
+  limits: StoreLimits;
+  traces: TraceLimits;
+  /** Write-behind period of the built-in store. */
+  flushIntervalMs: number;
+  /** Concurrent live-graph subscriptions; beyond, the oldest one is ended. */
+  maxLiveSubscriptions: number;
+}
 
-interface Agg {
-  direction: "inbound" | "outbound";
-  source: string;
-  target: string;
-  targetVersion: string;
-  requests: number;
-  failures: number;
-  durationSumMs: number;
-  buckets: number[];
+export const DEFAULT_TELEMETRY_CONFIG: TelemetryConfig = {
+  backend: "builtin",
+  replica: "default",
+  limits: limitsFromBudget(128, 2_500),
+  traces: DEFAULT_TRACE_LIMITS,
+  flushIntervalMs: 5_000,
+  maxLiveSubscriptions: 64,
+};
+
+export interface TelemetryLog {
+  warn(obj: object, msg: string): void;
+  info(obj: object, msg: string): void;
 }
 
 export type TelemetryService = ReturnType<typeof createTelemetryService>;
 
-export function createTelemetryService(deps: { clock: Clock; snapshot: () => MeshSnapshot; onReport?: (nodeId: string) => void }) {
-  const seconds = new Map<number, Map<string, Agg>>();
-  const reporters = new Map<string, { service: string; at: number }>();
-  let dropped = 0;
+export function createTelemetryService(deps: {
+  clock: Clock;
+  snapshot: () => MeshSnapshot;
+  onReport?: (nodeId: string) => void;
+  config?: Partial<TelemetryConfig>;
+  repository?: TelemetryRepository;
+  log?: TelemetryLog;
+}) {
+  const { clock } = deps;
+  const config: TelemetryConfig = { ...DEFAULT_TELEMETRY_CONFIG, ...deps.config };
+  const nowSec = () => Math.floor(clock.now() / 1000);
+  const store = createTelemetryStore(config.limits, nowSec());
+  const builtin = config.backend === "builtin";
+  if (!builtin && !config.prometheus) throw new Error("telemetry backend prometheus needs prometheus.url (WEFT_PROMETHEUS_URL)");
+  const reader: TelemetryReader = !builtin && config.prometheus ? createPrometheusReader(config.prometheus) : createBuiltinReader(store);
+  const reporters = createReporterLog();
+  const failures = createFailureLog();
+  const traces = createTraceStore(config.traces);
+  const writeBehind = deps.repository && builtin ? createWriteBehind({ store, repository: deps.repository, replica: config.replica, ...(deps.log ? { log: deps.log } : {}) }) : undefined;
+  const watchers = new Set<AbortController>();
+  const graphCache = new Map<string, { sec: number; graph: Promise<ServiceGraph> }>();
+  let timer: { cancel(): void } | undefined;
+  let ticks = 0;
+  let stopped = false;
+  const delta: Delta = { requests: 0, failures: 0, durationSumMs: 0, requestBytes: 0, responseBytes: 0, latency: null, reason: -1 };
 
-  function prune(nowSec: number) {
-    for (const s of seconds.keys()) if (s < nowSec - RETENTION_SECONDS) seconds.delete(s);
-    for (const [node, r] of reporters) if (r.at < (nowSec - RETENTION_SECONDS) * 1000) reporters.delete(node);
+  function tick() {
+    store.tick(nowSec());
+    ticks++;
+    if (writeBehind && ticks % Math.max(1, Math.round(config.flushIntervalMs / 1000)) === 0) void writeBehind.flush(nowSec());
+    if (ticks % 60 === 0) reporters.prune(clock.now());
+    if (!stopped) timer = clock.setTimeout(tick, 1000);
   }
 
+  function sourceOf(range: Range, seen: boolean | null): TelemetrySource {
+    const reporting = reporters.within(range.fromSec * 1000).total;
+    if (!builtin) {
+      return seen === false
+        ? { backend: "prometheus", state: "no_reports", detail: `Prometheus has no Weft request series in this window: is it scraping the sidecars' /metrics?` }
+        : { backend: "prometheus", state: "ok", detail: "" };
+    }
+    if (reporting > 0) return { backend: "builtin", state: "ok", detail: `${reporting} sidecar${reporting === 1 ? "" : "s"} reported in this window` };
+    // E.g. just after a restart: the stored history is there, the sidecars have not reported again yet.
+    if (seen) return { backend: "builtin", state: "ok", detail: "stored telemetry; no sidecar has reported to this controller in this window yet" };
+    return { backend: "builtin", state: "no_reports", detail: "no sidecar reported telemetry in this window: are sidecars connected to this controller (GET /api/v1/proxies)?" };
+  }
+
+  async function graphOver(range: Range): Promise<ServiceGraph> {
+    const now = clock.now();
+    let totals: Awaited<ReturnType<TelemetryReader["totals"]>> = [];
+    let source: TelemetrySource;
+    try {
+      totals = await reader.totals(range.fromSec, range.toSec, {});
+      source = sourceOf(range, totals.length > 0);
+    } catch (err) {
+      if (!(err instanceof TelemetryUnavailableError)) throw err;
+      source = { backend: reader.backend, state: "unreachable", detail: err.detail };
+    }
+    return buildGraph({ totals, range, nowMs: now, snapshot: deps.snapshot(), reporting: reporters.within(range.fromSec * 1000), source });
+  }
+
+  /** Every live subscriber of a window shares one computation per second. */
+  function sharedGraph(window: TimeWindow): Promise<ServiceGraph> {
+    const sec = nowSec();
+    const cached = graphCache.get(window);
+    if (cached?.sec === sec) return cached.graph;
+    const graph = graphFor(window);
+    graphCache.set(window, { sec, graph });
+    graph.catch(() => graphCache.delete(window));
+    return graph;
+  }
+
+  const graphFor = (window: TimeWindow) => graphOver(windowRange(window, clock.now()));
+
+  async function stepped(window: TimeWindow, filter: SeriesFilter) {
+    const step = STEP_SECONDS[window];
+    const range = windowRange(window, clock.now());
+    try {
+      // Window totals come from one range-wide read: with Prometheus, one increase() over the window
+      // is exact where a sum of per-step increases carries each step's extrapolation.
+      const [steps, totals] = await Promise.all([reader.steps(range.fromSec, range.toSec, step, filter), reader.totals(range.fromSec, range.toSec, filter)]);
+      const series = steps.filter((s) => isCounted(s.key));
+      const whole = totals.filter((a) => isCounted(a.key)).map((a) => ({ key: a.key, points: [a.values] }));
+      return { range, step, series, whole, source: sourceOf(range, series.length > 0) };
+    } catch (err) {
+      if (!(err instanceof TelemetryUnavailableError)) throw err;
+      return { range, step, series: [] as SteppedSeries[], whole: [] as SteppedSeries[], source: { backend: reader.backend, state: "unreachable", detail: err.detail } as TelemetrySource };
+    }
+  }
+
+  function charts(s: Awaited<ReturnType<typeof stepped>>) {
+    const byLabel = (label: (k: SeriesKey) => string) => seriesBy(s.series, label, s.range, s.step);
+    return {
+      stepSeconds: s.step,
+      total: byLabel(() => "all")[0] ?? emptySeries("all", s.range, s.step),
+      byVersion: byLabel((k) => k.targetVersion),
+      byRoute: byLabel((k) => k.route),
+      failuresByReason: failuresByReason(s.whole),
+      source: s.source,
+    };
+  }
+
+  const sleep = (ms: number, signal: AbortSignal) =>
+    new Promise<boolean>((resolve) => {
+      if (signal.aborted) return resolve(false);
+      const onAbort = () => {
+        t.cancel();
+        resolve(false);
+      };
+      const t = clock.setTimeout(() => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(true);
+      }, ms);
+      signal.addEventListener("abort", onAbort, { once: true });
+    });
+
   return {
-    ingest(report: TelemetryReport): void {
-      const now = deps.clock.now();
-      reporters.set(report.nodeId, { service: `${report.service}.${report.namespace}`, at: now });
+    /** Restores the persisted store (built-in backend) and starts the clock-driven work. */
+    async start(): Promise<void> {
+      if (writeBehind) await writeBehind.restore(nowSec(), config.limits);
+      store.tick(nowSec());
+      timer = clock.setTimeout(tick, 1000);
+    },
+
+    /** Stops the clock-driven work and writes what is not persisted yet. */
+    async stop(): Promise<void> {
+      stopped = true;
+      timer?.cancel();
+      for (const w of watchers) w.abort();
+      await writeBehind?.flush(nowSec(), true);
+    },
+
+    /** Writes dirty buckets now (tests; shutdown uses stop()). */
+    flush: (all = false) => writeBehind?.flush(nowSec(), all) ?? Promise.resolve(),
+
+    /** Takes one report; returns how many series it carried and how many the store refused (caps). */
+    ingest(report: TelemetryReport): { series: number; dropped: number } {
+      const now = clock.now();
+      reporters.reported(report.nodeId, `${report.service}.${report.namespace}`, now);
       deps.onReport?.(report.nodeId);
-      const sec = Math.floor(report.windowStartMs / 1000);
-      if (sec < Math.floor(now / 1000) - RETENTION_SECONDS) return;
-      let bucket = seconds.get(sec);
-      if (!bucket) {
-        bucket = new Map();
-        seconds.set(sec, bucket);
-        prune(Math.floor(now / 1000));
-      }
+      for (const f of report.failures) failures.add(report.nodeId, f);
+      const series = report.edges.length + report.tcp.length;
+      if (!builtin) return { series, dropped: 0 };
+      // The controller's clock places the window (it ended on arrival): sidecar clock skew cannot
+      // move traffic out of the live window.
+      const sec = Math.floor((now - report.windowMs) / 1000);
+      let dropped = 0;
       for (const e of report.edges) {
-        const source = e.sourceService && e.sourceService !== EXTERNAL ? `${e.sourceService}.${e.sourceNamespace}` : EXTERNAL;
-        const target = `${e.destinationService}.${e.destinationNamespace}`;
-        const key = `${e.direction}|${source}|${target}|${e.destinationVersion}`;
-        let agg = bucket.get(key);
-        if (!agg) {
-          if (bucket.size >= MAX_EDGES_PER_SECOND) {
-            dropped++;
-            continue;
-          }
-          agg = { direction: e.direction, source, target, targetVersion: e.destinationVersion, requests: 0, failures: 0, durationSumMs: 0, buckets: emptyBuckets() };
-          bucket.set(key, agg);
-        }
-        agg.requests += e.requests;
-        agg.failures += e.failures;
-        agg.durationSumMs += e.durationSumMs;
-        addBuckets(agg.buckets, e.durationBuckets);
+        delta.requests = e.requests;
+        delta.failures = e.failures;
+        delta.durationSumMs = e.durationSumMs;
+        delta.requestBytes = e.requestBytes;
+        delta.responseBytes = e.responseBytes;
+        delta.latency = e.durationBuckets;
+        delta.reason = e.reason ? (reasonIndex.get(e.reason) ?? -1) : -1;
+        const key = { direction: e.direction, source: sourceId(e.sourceService, e.sourceNamespace), target: `${e.destinationService}.${e.destinationNamespace}`, targetVersion: e.destinationVersion, route: e.route };
+        if (!store.add(sec, key, delta)) dropped++;
       }
+      for (const t of report.tcp) {
+        delta.requests = t.connectionsOpened;
+        delta.failures = 0;
+        delta.durationSumMs = 0;
+        delta.requestBytes = t.bytesSent;
+        delta.responseBytes = t.bytesReceived;
+        delta.latency = null;
+        delta.reason = -1;
+        const key = { direction: t.direction, source: sourceId(t.sourceService, t.sourceNamespace), target: `${t.destinationService}.${t.destinationNamespace}`, targetVersion: t.destinationVersion, route: TCP_ROUTE };
+        if (!store.add(sec, key, delta)) dropped++;
+      }
+      return { series, dropped };
     },
 
-    graph(windowSeconds: number): ServiceGraph {
-      const now = deps.clock.now();
-      // A second's report arrives up to one interval after it ends: the window ends at the newest
-      // second whose reports are surely in, so a rate is never understated by a missing report.
-      const endSec = Math.floor(now / 1000) - 2;
-      const startSec = endSec - windowSeconds + 1;
-      const edges = new Map<string, Agg>();
-      const inboundByNode = new Map<string, { requests: number; failures: number }>();
-      for (const [sec, bucket] of seconds) {
-        if (sec < startSec || sec > endSec) continue;
-        for (const a of bucket.values()) {
-          if (a.direction === "inbound") {
-            const n = inboundByNode.get(a.target) ?? { requests: 0, failures: 0 };
-            n.requests += a.requests;
-            n.failures += a.failures;
-            inboundByNode.set(a.target, n);
-          }
-          // Meshed calls are reported by both sidecars: edges come from the caller's (outbound)
-          // side, plus inbound traffic from outside the mesh, which only the callee sees.
-          if (a.direction === "inbound" && a.source !== EXTERNAL) continue;
-          const key = `${a.source}|${a.target}|${a.targetVersion}`;
-          const e = edges.get(key) ?? { ...a, requests: 0, failures: 0, durationSumMs: 0, buckets: emptyBuckets() };
-          e.requests += a.requests;
-          e.failures += a.failures;
-          e.durationSumMs += a.durationSumMs;
-          addBuckets(e.buckets, a.buckets);
-          edges.set(key, e);
+    /** The graph over the last `windowSeconds` seconds (the console's original live view). */
+    graph: (windowSeconds: number) => graphOver(rangeOf(windowSeconds, clock.now())),
+    graphFor,
+
+    /** The graph of `window` now and then every second, until `signal` aborts or a newer subscriber displaces it. */
+    async *watchGraph(window: TimeWindow, signal: AbortSignal): AsyncGenerator<ServiceGraph> {
+      const own = new AbortController();
+      own.signal.addEventListener("abort", () => watchers.delete(own), { once: true });
+      const forward = () => own.abort();
+      signal.addEventListener("abort", forward, { once: true });
+      if (signal.aborted) own.abort();
+      watchers.add(own);
+      if (watchers.size > config.maxLiveSubscriptions) watchers.values().next().value?.abort();
+      try {
+        while (!own.signal.aborted && !stopped) {
+          yield await sharedGraph(window);
+          if (!(await sleep(1000, own.signal))) return;
         }
+      } finally {
+        watchers.delete(own);
+        signal.removeEventListener("abort", forward);
       }
+    },
+    liveSubscriptions: () => watchers.size,
 
-      const reportingBy = new Map<string, number>();
-      let reportingProxies = 0;
-      for (const r of reporters.values()) {
-        if (r.at < now - windowSeconds * 1000 - 2000) continue;
-        reportingProxies++;
-        reportingBy.set(r.service, (reportingBy.get(r.service) ?? 0) + 1);
-      }
-
-      const snapshot = deps.snapshot();
-      const nodes: GraphNode[] = snapshot.clusters
-        .filter((c) => c.version === null)
-        .map((c) => {
-          const id = `${c.service}.${c.namespace}`;
-          const versions = snapshot.clusters.filter((v) => v.version !== null && v.service === c.service && v.namespace === c.namespace).map((v) => v.version!);
-          const traffic = inboundByNode.get(id) ?? { requests: 0, failures: 0 };
-          const instances = reportingBy.get(id) ?? 0;
-          const errorRate = traffic.requests > 0 ? traffic.failures / traffic.requests : 0;
-          const health: GraphNode["health"] =
-            instances === 0 ? "unknown" : traffic.requests === 0 ? "idle" : errorRate >= 0.05 ? "failing" : errorRate >= 0.01 ? "degraded" : "healthy";
-          return { id, name: c.service, namespace: c.namespace, versions, reportingInstances: instances, requestsPerSecond: traffic.requests / windowSeconds, errorRate, health };
-        });
-      const graphEdges: GraphEdge[] = [...edges.values()]
-        .filter((e) => e.requests > 0)
-        .map((e) => ({
-          source: e.source,
-          target: e.target,
-          targetVersion: e.targetVersion,
-          requestsPerSecond: e.requests / windowSeconds,
-          errorRate: e.failures / e.requests,
-          p99Ms: quantileMs(e.buckets, 0.99),
-        }))
-        .sort((a, b) => a.source.localeCompare(b.source) || a.target.localeCompare(b.target) || a.targetVersion.localeCompare(b.targetVersion));
-      if (graphEdges.some((e) => e.source === EXTERNAL)) {
-        nodes.unshift({ id: EXTERNAL, name: EXTERNAL, namespace: "", versions: [], reportingInstances: 0, requestsPerSecond: 0, errorRate: 0, health: "unknown" });
-      }
-      return { windowSeconds, generatedAt: new Date(now).toISOString(), nodes, edges: graphEdges, reportingProxies };
+    async serviceMetrics(input: z.output<typeof ServiceMetricsInput>): Promise<ServiceMetrics> {
+      const target = `${input.service}.${input.namespace}`;
+      const s = await stepped(input.window, { target });
+      const known = deps.snapshot().clusters.some((c) => c.service === input.service && c.namespace === input.namespace);
+      if (!known && s.series.length === 0 && s.source.state !== "unreachable") throw notFound(`service ${target}`);
+      return { service: input.service, namespace: input.namespace, window: input.window, ...charts(s) };
     },
 
-    /** Series refused because a second already held MAX_EDGES_PER_SECOND (cardinality guard). */
-    droppedSeries: () => dropped,
+    async edgeMetrics(input: z.output<typeof EdgeMetricsInput>): Promise<EdgeMetrics> {
+      const s = await stepped(input.window, { source: input.source, target: input.target });
+      return { edge: { source: input.source, target: input.target }, window: input.window, ...charts(s) };
+    },
+
+    recentFailures: (input: z.output<typeof FailuresInput>): RecentFailure[] => failures.recent(input.service, input.namespace, input.limit),
+
+    addSpans: (spans: readonly Span[]) => traces.add(spans),
+    searchTraces: (input: z.output<typeof TraceSearchInput>): TraceSummary[] => traces.search(input, clock.now()),
+    trace(traceId: string): Trace {
+      const t = traces.byId(traceId);
+      if (!t) throw notFound(`trace ${traceId} (traces are kept in memory, newest ${config.traces.maxTraces}; it may have been evicted)`);
+      return t;
+    },
+
+    sizes: () => ({ store: store.sizes(), traces: traces.sizes(), failures: failures.size, reporters: reporters.size, persistFailing: writeBehind?.failing() ?? false }),
   };
 }

@@ -4,6 +4,7 @@ import "@fontsource/inter/500.css";
 import "@fontsource/inter/600.css";
 import "@fontsource/inter/700.css";
 import "../styles/globals.css";
+import "../styles/telemetry.css";
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
 import { ApiProvider } from "../trpc/provider";

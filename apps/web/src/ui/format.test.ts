@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatAgo, formatMs, formatPercent, formatRate } from "./format";
+import { formatAgo, formatMs, formatPercent, formatRate, formatSuccess } from "./format";
 
 describe("formatRate", () => {
   it("is compact and drops trailing zeros", () => {
@@ -21,6 +21,17 @@ describe("formatPercent", () => {
     expect(formatPercent(0.05)).toBe("5%");
     expect(formatPercent(0.123)).toBe("12%");
     expect(formatPercent(1)).toBe("100%");
+  });
+});
+
+describe("formatSuccess", () => {
+  it("never rounds a failing service up to 100%", () => {
+    expect(formatSuccess(null)).toBe("—");
+    expect(formatSuccess(1)).toBe("100%");
+    expect(formatSuccess(0.9996)).toBe("100%");
+    expect(formatSuccess(0.9991)).toBe("99.91%");
+    expect(formatSuccess(0.875)).toBe("87.5%");
+    expect(formatSuccess(0)).toBe("0.0%");
   });
 });
 

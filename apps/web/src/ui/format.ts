@@ -18,6 +18,14 @@ export function formatPercent(ratio: number): string {
   return `${Math.round(pct)}%`;
 }
 
+/** A success ratio 0..1: "100%" from 99.95% up, two decimals above 99% ("99.25%"), else one ("87.5%"). */
+export function formatSuccess(ratio: number | null | undefined): string {
+  if (ratio === null || ratio === undefined || !Number.isFinite(ratio)) return "—";
+  if (ratio >= 0.9995) return "100%";
+  const pct = Math.max(0, ratio) * 100;
+  return `${pct.toFixed(pct >= 99 ? 2 : 1)}%`;
+}
+
 /** Milliseconds: "0.8 ms", "45 ms", "1.2 s"; "—" when unknown. */
 export function formatMs(ms: number | null | undefined): string {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) return "—";

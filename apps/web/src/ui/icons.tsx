@@ -26,6 +26,11 @@ export const ServicesIcon = (p: IconProps) => (
     <path d="M7 7h.01M7 17h.01" />
   </Svg>
 );
+export const TracesIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <path d="M3 5h8M7 10h9M11 15h6M5 20h14" />
+  </Svg>
+);
 export const ProxiesIcon = (p: IconProps) => (
   <Svg {...p}>
     <path d="M12 3 4 7v5c0 4.5 3.4 8.3 8 9 4.6-.7 8-4.5 8-9V7z" />

@@ -16,6 +16,8 @@ export interface ApiServerOptions {
   publicUrl?: string;
   /** Checks the database; throws when it is unreachable. */
   checkHealth(): Promise<void>;
+  /** The controller's own Prometheus metrics at /metrics; bearer API token required unless `public`. */
+  metrics?: { contentType: string; render(): Promise<string>; public: boolean };
   log: { error(obj: object, msg: string): void; warn(obj: object, msg: string): void };
 }
 
@@ -76,6 +78,18 @@ export function createApiServer(opts: ApiServerOptions): Server {
         } catch {
           json(res, 503, { status: "unavailable", reason: "database unreachable" });
         }
+        return;
+      }
+      if (path === "/metrics" && opts.metrics) {
+        const auth = req.headers.authorization;
+        const principal = opts.metrics.public ? true : auth?.startsWith("Bearer ") ? await services.auth.fromBearer(auth.slice(7).trim()) : null;
+        if (!principal) {
+          res.setHeader("www-authenticate", 'Bearer realm="weft"');
+          return json(res, 401, { code: "WEFT_UNAUTHENTICATED", message: "send an API token as 'Authorization: Bearer weft_…' (or set WEFT_METRICS_PUBLIC=true)" });
+        }
+        const body = await opts.metrics.render();
+        res.writeHead(200, { "content-type": opts.metrics.contentType, "cache-control": "no-store" });
+        res.end(body);
         return;
       }
       if (path.startsWith("/api/trpc/")) return trpc(req, res);

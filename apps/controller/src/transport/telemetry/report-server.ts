@@ -1,66 +1,61 @@
-// weft.telemetry.v1.TelemetryService: sidecars stream one report of edge deltas per interval.
-// Reports are validated (bounded sizes) before they reach the telemetry service.
+// weft.telemetry.v1.TelemetryService: sidecars stream one report of deltas per interval. Each report
+// is mapped from the wire, validated (bounded sizes, bounded label lengths) and acknowledged; an
+// invalid one ends the stream with INVALID_ARGUMENT naming the field. gRPC itself refuses messages
+// over 4 MiB (RESOURCE_EXHAUSTED).
 import { status, type ServerDuplexStream, type UntypedServiceImplementation } from "@grpc/grpc-js";
 import { TelemetryReportSchema, type TelemetryReport } from "@weft/contracts";
-import type { TelemetryService } from "../../services/telemetry-service";
+import { reportFromWire, type WireReport } from "@weft/contracts/proto";
 
-interface WireReport {
-  node_id?: string;
-  service?: string;
-  namespace?: string;
-  version?: string;
-  window_start_ms?: string | number;
-  window_ms?: number;
-  edges?: Array<Record<string, unknown>>;
+/** Longest label value accepted (service, namespace, version, route...): labels are series keys. */
+export const MAX_LABEL_LENGTH = 253;
+
+const LABELS = ["sourceService", "sourceNamespace", "sourceVersion", "destinationService", "destinationNamespace", "destinationVersion", "route"] as const;
+
+/** Validates a decoded report; the error names the first offending fields. */
+export function parseReport(wire: WireReport): { report: TelemetryReport } | { error: string } {
+  const parsed = TelemetryReportSchema.safeParse(reportFromWire(wire));
+  if (!parsed.success) {
+    return { error: parsed.error.issues.slice(0, 3).map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") };
+  }
+  const r = parsed.data;
+  for (const [field, v] of [["nodeId", r.nodeId], ["service", r.service], ["namespace", r.namespace], ["version", r.version]] as const) {
+    if (v.length > MAX_LABEL_LENGTH) return { error: `${field}: longer than ${MAX_LABEL_LENGTH} characters` };
+  }
+  for (const [list, items] of [["edges", r.edges], ["tcp", r.tcp]] as const) {
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i] as Record<string, unknown>;
+      for (const label of LABELS) {
+        const v = item[label];
+        if (typeof v === "string" && v.length > MAX_LABEL_LENGTH) return { error: `${list}.${i}.${label}: longer than ${MAX_LABEL_LENGTH} characters` };
+      }
+    }
+  }
+  return { report: r };
 }
 
-const num = (v: unknown) => (v === undefined || v === null ? 0 : Number(v));
-
-export function fromWire(w: WireReport): unknown {
-  return {
-    nodeId: w.node_id ?? "",
-    service: w.service ?? "",
-    namespace: w.namespace ?? "",
-    version: w.version ?? "",
-    windowStartMs: num(w.window_start_ms),
-    windowMs: num(w.window_ms),
-    edges: (w.edges ?? []).map((e) => ({
-      direction: e.direction,
-      sourceService: e.source_service ?? "",
-      sourceNamespace: e.source_namespace ?? "",
-      sourceVersion: e.source_version ?? "",
-      destinationService: e.destination_service ?? "",
-      destinationNamespace: e.destination_namespace ?? "",
-      destinationVersion: e.destination_version ?? "",
-      route: e.route ?? "",
-      statusClass: e.status_class,
-      requests: num(e.requests),
-      failures: num(e.failures),
-      durationSumMs: num(e.duration_sum_ms),
-      durationBuckets: ((e.duration_buckets as unknown[]) ?? []).map(num),
-      requestBytes: num(e.request_bytes),
-      responseBytes: num(e.response_bytes),
-    })),
-  };
+export interface ReportMetrics {
+  reportIngested(series: number, dropped: number): void;
+  reportRejected(): void;
 }
 
 export function createTelemetryImplementation(deps: {
-  telemetry: TelemetryService;
+  ingest(report: TelemetryReport): { series: number; dropped: number };
+  metrics?: ReportMetrics;
   log: { warn(obj: object, msg: string): void };
 }): UntypedServiceImplementation {
   return {
     Report(call: ServerDuplexStream<WireReport, { window_start_ms: string }>) {
       call.on("data", (wire: WireReport) => {
-        const parsed = TelemetryReportSchema.safeParse(fromWire(wire));
-        if (!parsed.success) {
-          const reason = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
-          deps.log.warn({ nodeId: wire.node_id, reason }, "rejected telemetry report");
-          call.emit("error", { code: status.INVALID_ARGUMENT, details: `invalid telemetry report: ${reason}` });
+        const result = parseReport(wire);
+        if ("error" in result) {
+          deps.metrics?.reportRejected();
+          deps.log.warn({ nodeId: wire.node_id, reason: result.error }, "rejected telemetry report");
+          call.emit("error", { code: status.INVALID_ARGUMENT, details: `invalid telemetry report: ${result.error}` });
           return;
         }
-        const report: TelemetryReport = parsed.data;
-        deps.telemetry.ingest(report);
-        call.write({ window_start_ms: String(report.windowStartMs) });
+        const { series, dropped } = deps.ingest(result.report);
+        deps.metrics?.reportIngested(series, dropped);
+        call.write({ window_start_ms: String(result.report.windowStartMs) });
       });
       call.on("end", () => call.end());
     },

@@ -8,7 +8,9 @@ import { revisionsRouter } from "./routers/revisions";
 import { routesRouter } from "./routers/routes";
 import { servicesRouter } from "./routers/services";
 import { splitsRouter } from "./routers/splits";
+import { telemetryRouter } from "./routers/telemetry";
 import { tokensRouter } from "./routers/tokens";
+import { tracesRouter } from "./routers/traces";
 import { versionsRouter } from "./routers/versions";
 import { workloadTokensRouter } from "./routers/workload-tokens";
 import { router } from "./trpc";
@@ -24,6 +26,8 @@ export const appRouter = router({
   revisions: revisionsRouter,
   proxies: proxiesRouter,
   graph: graphRouter,
+  telemetry: telemetryRouter,
+  traces: tracesRouter,
   workloadTokens: workloadTokensRouter,
   ca: caRouter,
 });

@@ -17,7 +17,8 @@ export interface XdsLog {
 }
 
 export interface XdsMetrics {
-  pushed(type: string): void;
+  /** `sinceChangeMs`: for pushes caused by a mesh change, the time since it was committed. */
+  pushed(type: string, sinceChangeMs?: number): void;
   acked(type: string): void;
   nacked(type: string): void;
 }
@@ -29,8 +30,10 @@ export function createAdsImplementation(deps: {
   sidecars: SidecarRegistry;
   log: XdsLog;
   metrics?: XdsMetrics;
+  clock?: { now(): number };
 }): UntypedServiceImplementation {
   const { builder, distributor, proxies, sidecars, log, metrics } = deps;
+  const now = deps.clock ? () => deps.clock!.now() : () => Date.now();
 
   function profileOf(node: NonNullable<DiscoveryRequest["node"]>): { profile: NodeProfile } | { error: string } {
     const metadata = structToJson(node.metadata);
@@ -54,6 +57,8 @@ export function createAdsImplementation(deps: {
     let sidecar = false;
     let unsubscribe: (() => void) | undefined;
     let ended = false;
+    /** While a new snapshot is being pushed: when its change was committed. */
+    let pushCause: number | undefined;
 
     const end = (reason: string) => {
       if (ended) return;
@@ -93,7 +98,7 @@ export function createAdsImplementation(deps: {
           ads = new AdsStream(call, p.profile, builder, distributor.current(), {
             sent: (type, version, n) => {
               proxies.sent(id, type, version);
-              metrics?.pushed(type);
+              metrics?.pushed(type, pushCause === undefined ? undefined : now() - pushCause);
               log.debug({ nodeId, type, version, resources: n }, "xDS push");
             },
             acked: (type, version) => {
@@ -107,7 +112,14 @@ export function createAdsImplementation(deps: {
             },
           });
           const s = ads;
-          unsubscribe = distributor.subscribe((snapshot) => s.onSnapshot(snapshot));
+          unsubscribe = distributor.subscribe((snapshot) => {
+            pushCause = distributor.changedAt(snapshot);
+            try {
+              s.onSnapshot(snapshot);
+            } finally {
+              pushCause = undefined;
+            }
+          });
           log.info({ nodeId, kind: meta ? "sidecar" : "xds-client", peer: call.getPeer() }, "xDS stream opened");
           if (meta) {
             sidecar = true;

@@ -22,6 +22,8 @@ describe("quietReason / graphTotals", () => {
     expect(quietReason(graph([node("a.x")], [], 0))).toBe("no-sidecars");
     expect(quietReason(graph([node("a.x")], [], 2))).toBe("no-traffic");
     expect(quietReason(graph([node("a.x")], [edge("external", "a.x", 1)], 1))).toBeNull();
+    // A store that does not answer is not a quiet mesh.
+    expect(quietReason({ ...graph([node("a.x")], [], 0), source: { backend: "prometheus", state: "unreachable", detail: "ECONNREFUSED" } })).toBe("unreachable");
   });
   it("sums ingress and weighted errors", () => {
     const t = graphTotals(graph([node("external"), node("a.x", { health: "failing" })], [edge("external", "a.x", 10, 0.1), edge("a.x", "b.x", 30)], 2));

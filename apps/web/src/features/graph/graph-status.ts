@@ -4,6 +4,8 @@ import type { ServiceGraph } from "@weft/contracts";
 import { EXTERNAL_ID } from "./to-flow";
 
 export type QuietReason =
+  /** The telemetry store (e.g. Prometheus) did not answer: the numbers are missing, not zero. */
+  | "unreachable"
   /** No service is defined at all. */
   | "no-services"
   /** Services exist, but no sidecar reported within the window. */
@@ -12,6 +14,7 @@ export type QuietReason =
   | "no-traffic";
 
 export function quietReason(graph: ServiceGraph): QuietReason | null {
+  if (graph.source?.state === "unreachable") return "unreachable";
   const services = graph.nodes.filter((n) => n.id !== EXTERNAL_ID);
   if (graph.reportingProxies === 0) return services.length === 0 ? "no-services" : "no-sidecars";
   if (graph.edges.length === 0) return "no-traffic";

@@ -1,7 +1,8 @@
 "use client";
-// The home screen: the live service graph (graph.live over 10 s, refetched every second), headline
-// figures, and an explanation whenever the canvas is empty or quiet.
+// The home screen: the service graph — live (pushed every second over SSE) or over a past window
+// (5 min … 7 days) — with headline figures, and an explanation whenever the canvas is empty or quiet.
 import { useQuery } from "@tanstack/react-query";
+import type { ServiceGraph, TimeWindow } from "@weft/contracts";
 import { useRouter } from "next/navigation";
 import { useMemo } from "react";
 import { useTRPC } from "../../trpc/client";
@@ -9,41 +10,53 @@ import { errorMessage } from "../../trpc/errors";
 import { Badge } from "../../ui/badge";
 import { EmptyState } from "../../ui/empty-state";
 import { formatPercent, formatRate } from "../../ui/format";
-import { ActivityIcon, GraphIcon, PlugIcon } from "../../ui/icons";
+import { GraphIcon } from "../../ui/icons";
 import { PageHeader } from "../../ui/page-header";
 import { QueryError, Stat } from "../../ui/query-state";
 import { useNow } from "../../ui/use-now";
+import { whyEmpty } from "../telemetry/empty-reason";
+import { TelemetryBanner } from "../telemetry/telemetry-empty";
+import { GRAPH_WINDOWS, windowOption } from "../telemetry/time-window";
+import { useUrlWindow } from "../telemetry/use-url-window";
+import { WindowSelect } from "../telemetry/window-select";
 import { GraphCanvas } from "./graph-canvas";
-import { graphTotals, quietReason, type QuietReason } from "./graph-status";
+import { feedState } from "./graph-feed";
+import { graphTotals, quietReason } from "./graph-status";
+import { useServiceGraph } from "./use-service-graph";
 
-export const GRAPH_WINDOW_SECONDS = 10;
+const FEED_LABEL = { connecting: "Connecting…", live: "Live · every second", stale: "Not updating", history: "" } as const;
 
-export function ServiceGraphPage() {
+export function ServiceGraphPage({ initialWindow }: { initialWindow: TimeWindow }) {
   const trpc = useTRPC();
   const router = useRouter();
-  const graph = useQuery(
-    trpc.graph.live.queryOptions({ windowSeconds: GRAPH_WINDOW_SECONDS }, { refetchInterval: 1_000, refetchIntervalInBackground: false, staleTime: 0 }),
-  );
+  const [timeWindow, choose] = useUrlWindow(initialWindow, "live");
+  const feed = useServiceGraph(timeWindow);
   // To open a service from its node: graph ids are "name.namespace", pages use the service id.
   const services = useQuery(trpc.services.list.queryOptions(undefined, { refetchInterval: 15_000 }));
   const idByNode = useMemo(() => new Map((services.data ?? []).map((s) => [`${s.name}.${s.namespace}`, s.id])), [services.data]);
 
   const now = useNow(1_000);
-  const data = graph.data;
+  const data = feed.graph;
   const totals = data ? graphTotals(data) : null;
-  const reason = data ? quietReason(data) : null;
-  const stale = graph.isError || (graph.dataUpdatedAt > 0 && now - graph.dataUpdatedAt > 5_000);
+  const state = feedState({ live: timeWindow === "live", lastUpdateMs: feed.updatedAt, now, failed: feed.failed });
+  const phrase = windowOption(timeWindow).phrase;
 
   return (
     <div className="page">
       <PageHeader
         title="Service graph"
-        description={`Who calls whom, live: request rates, error ratios and p99 latency over the last ${GRAPH_WINDOW_SECONDS} s, as the sidecars report them.`}
+        description={`Who calls whom: request rates, error ratios and p99 latency over ${phrase}, as the sidecars report them.`}
         actions={
-          <span className={`live${stale ? " live--stale" : ""}`} aria-live="off">
-            <span className="live__dot" aria-hidden="true" />
-            {stale ? "Not updating" : "Live · every second"}
-          </span>
+          <>
+            {state !== "history" ? (
+              <span className={`live${state === "live" ? "" : " live--stale"}`} aria-live="off" data-testid="graph-feed" data-state={state} data-transport={feed.transport}>
+                <span className="live__dot" aria-hidden="true" />
+                {FEED_LABEL[state]}
+                {feed.transport === "poll" ? " (polling)" : ""}
+              </span>
+            ) : null}
+            <WindowSelect value={timeWindow} options={GRAPH_WINDOWS} onChange={choose} />
+          </>
         }
       />
 
@@ -66,17 +79,17 @@ export function ServiceGraphPage() {
             <span className="legend__item"><span className="dot" style={{ color: "#cbd5e1" }} /> no data</span>
             <span className="legend__item">Edge thickness = req/s · label = req/s · errors · p99</span>
           </div>
-          {graph.isError && data ? (
-            <Badge tone="warn" title={errorMessage(graph.error)}>
+          {feed.failed && data ? (
+            <Badge tone="warn" title={feed.error ? errorMessage(feed.error) : undefined}>
               showing the last graph received
             </Badge>
           ) : null}
         </div>
 
-        {graph.isPending ? (
+        {feed.isPending ? (
           <div className="graph-canvas" aria-busy="true" />
         ) : !data ? (
-          <QueryError what="the service graph" error={graph.error} onRetry={() => void graph.refetch()} />
+          <QueryError what="the service graph" error={feed.error} onRetry={feed.retry} />
         ) : (
           <>
             <GraphCanvas
@@ -86,7 +99,7 @@ export function ServiceGraphPage() {
                 if (id) router.push(`/services/${id}`);
               }}
             />
-            {reason ? <QuietNotice reason={reason} /> : null}
+            <QuietNotice graph={data} window={timeWindow} />
           </>
         )}
       </section>
@@ -94,38 +107,26 @@ export function ServiceGraphPage() {
   );
 }
 
-function QuietNotice({ reason }: { reason: QuietReason }) {
-  if (reason === "no-services") {
+function QuietNotice({ graph, window }: { graph: ServiceGraph; window: TimeWindow }) {
+  const quiet = quietReason(graph);
+  if (!quiet) return null;
+  if (quiet === "no-services") {
     return (
       <div className="graph-overlay">
         <div className="graph-overlay__panel">
           <EmptyState title="No services yet" icon={<GraphIcon size={22} />}>
-            Weft has no services and no sidecar has reported in the last {GRAPH_WINDOW_SECONDS} s. Start the demo with <code>npm run up</code>, or
-            create a service with <code>POST /api/v1/services</code>.
+            Weft has no services and no sidecar has reported in {windowOption(window).phrase}. Start the demo with <code>npm run up</code>, or create a
+            service with <code>POST /api/v1/services</code>.
           </EmptyState>
         </div>
       </div>
     );
   }
+  const reason = whyEmpty({ source: graph.source, hasData: false, window, reportingProxies: graph.reportingProxies });
+  if (!reason) return null;
   return (
-    <div className="graph-banner">
-      {reason === "no-sidecars" ? (
-        <div className="alert alert--warn" role="status" data-testid="graph-quiet">
-          <PlugIcon size={16} />
-          <span>
-            <strong>No sidecar has reported in the last {GRAPH_WINDOW_SECONDS} s — is the demo running?</strong> Start it with <code>npm run up</code>.
-            The services below are configured, but nothing measures their traffic.
-          </span>
-        </div>
-      ) : (
-        <div className="alert alert--info" role="status" data-testid="graph-quiet">
-          <ActivityIcon size={16} />
-          <span>
-            <strong>No traffic in the last {GRAPH_WINDOW_SECONDS} s.</strong> Sidecars are reporting, but no request went through them. Send a request
-            to a service, or start the demo&apos;s load generator.
-          </span>
-        </div>
-      )}
+    <div className="graph-banner" data-testid="graph-quiet" data-reason={reason.kind}>
+      <TelemetryBanner reason={reason} />
     </div>
   );
 }

@@ -49,7 +49,9 @@ export function ServiceNode({ data }: NodeProps<ServiceFlowNode>) {
           <span className="dot" aria-hidden="true" />
           {HEALTH_LABEL[data.health] ?? data.health}
         </span>
-        {data.errorRate > 0 ? <span className={data.errorRate >= 0.01 ? "text-bad" : undefined}>{formatPercent(data.errorRate)} err</span> : null}
+        {/* Always in the DOM (empty when 0): an element removed by a refresh between mousedown and
+            mouseup would swallow the click that opens the service. */}
+        <span className={data.errorRate >= 0.01 ? "text-bad" : undefined}>{data.errorRate > 0 ? `${formatPercent(data.errorRate)} err` : ""}</span>
         <span className="svc-node__spacer" />
         <span title="Instances whose sidecar reported in the window">
           {data.reportingInstances} {data.reportingInstances === 1 ? "instance" : "instances"}

@@ -123,6 +123,14 @@ describe("createLayoutCache", () => {
 });
 
 describe("aggregateEdges", () => {
+  it("names the share no version served (requests aborted before reaching one) as the charts do", () => {
+    const pair = aggregateEdges([edge("a", "b", 1, { targetVersion: "" }), edge("a", "b", 3)]).get("a\u0000b")!;
+    expect(pair.versions.map((v) => [v.version, v.share])).toEqual([
+      ["no version", 0.25],
+      ["v1", 0.75],
+    ]);
+  });
+
   it("folds versions of one pair: summed rate, weighted errors, worst p99, shares", () => {
     const pairs = aggregateEdges([
       edge("f", "r", 8, { targetVersion: "v1", errorRate: 0, p99Ms: 30 }),

@@ -4,6 +4,7 @@
 // ordered within a layer by their callers, idle services in a grid underneath.
 import type { Edge, Node, XYPosition } from "@xyflow/react";
 import type { GraphEdge, GraphNode, ServiceGraph } from "@weft/contracts";
+import { NO_VERSION } from "../telemetry/version-label";
 
 export const EXTERNAL_ID = "external";
 export const NODE_WIDTH = 200;
@@ -185,7 +186,8 @@ export function aggregateEdges(edges: readonly GraphEdge[]): Map<string, Traffic
     agg.rps += e.requestsPerSecond;
     agg.errors += e.requestsPerSecond * e.errorRate;
     if (e.p99Ms !== null) agg.p99 = Math.max(agg.p99 ?? 0, e.p99Ms);
-    const v = e.targetVersion || "unversioned";
+    // Requests no version served (aborted by a fault, no healthy endpoint): named as on the charts.
+    const v = e.targetVersion || NO_VERSION;
     agg.versions.set(v, (agg.versions.get(v) ?? 0) + e.requestsPerSecond);
     byPair.set(key, agg);
   }

@@ -1,8 +1,8 @@
 "use client";
-// /services/[id]: one service — versions, endpoints, ordered routes, and the split editor for its
-// catch-all route.
+// /services/[id]: one service — its traffic per version (charts, failures, traces), versions,
+// endpoints, ordered routes, and the split editor for its catch-all route.
 import { useQuery } from "@tanstack/react-query";
-import type { Service } from "@weft/contracts";
+import type { Service, TimeWindow } from "@weft/contracts";
 import Link from "next/link";
 import { useState } from "react";
 import { useTRPC } from "../../trpc/client";
@@ -15,13 +15,15 @@ import { PageHeader } from "../../ui/page-header";
 import { colorOfVersion } from "../../ui/palette";
 import { LoadingRows, QueryError, Stat } from "../../ui/query-state";
 import { useNow } from "../../ui/use-now";
+import { FailuresCard, TracesCard, TrafficCard } from "../metrics/service-telemetry";
+import { useUrlWindow } from "../telemetry/use-url-window";
 import { SplitBar } from "../splits/split-bar";
 import { SplitEditor } from "../splits/split-editor";
 import { describeBackends, findCatchAll, isCatchAll } from "../splits/split-model";
 import { HealthBadge } from "./endpoint-health";
 import { endpointCounts, matchSummary, orderedEndpoints, orderedRoutes, versionNames } from "./service-model";
 
-export function ServiceDetailPage({ id }: { id: string }) {
+export function ServiceDetailPage({ id, initialWindow = "5m" }: { id: string; initialWindow?: TimeWindow }) {
   const trpc = useTRPC();
   const service = useQuery(trpc.services.byId.queryOptions({ id }, { refetchInterval: 5_000 }));
 
@@ -52,12 +54,13 @@ export function ServiceDetailPage({ id }: { id: string }) {
       </div>
     );
   }
-  return <ServiceDetail service={service.data} />;
+  return <ServiceDetail service={service.data} initialWindow={initialWindow} />;
 }
 
-function ServiceDetail({ service }: { service: Service }) {
+function ServiceDetail({ service, initialWindow }: { service: Service; initialWindow: TimeWindow }) {
   const now = useNow(5_000);
   const [applied, setApplied] = useState<number | null>(null);
+  const [timeWindow, setTimeWindow] = useUrlWindow(initialWindow, "5m");
   const versions = versionNames(service);
   const counts = endpointCounts(service.endpoints);
   const catchAll = findCatchAll(service.routes);
@@ -93,6 +96,8 @@ function ServiceDetail({ service }: { service: Service }) {
         <Stat label="Port" value={service.port} />
         <Stat label="Last changed" value={<span title={formatDateTime(service.updatedAt)}>{formatAgo(service.updatedAt, now)}</span>} />
       </div>
+
+      <TrafficCard service={service} window={timeWindow} onWindow={setTimeWindow} />
 
       <div className="grid-2">
         <section className="card" aria-labelledby="split-title">
@@ -185,6 +190,9 @@ function ServiceDetail({ service }: { service: Service }) {
           )}
         </section>
       </div>
+
+      <FailuresCard service={service} window={timeWindow} />
+      <TracesCard service={service} window={timeWindow} />
 
       <section className="card" aria-labelledby="endpoints-title">
         <div className="card__header">

@@ -5,12 +5,13 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import type { ReactNode } from "react";
 import { useTRPC } from "../../trpc/client";
-import { GraphIcon, LogOutIcon, ProxiesIcon, RevisionsIcon, ServicesIcon, WeftMark } from "../../ui/icons";
+import { GraphIcon, LogOutIcon, ProxiesIcon, RevisionsIcon, ServicesIcon, TracesIcon, WeftMark } from "../../ui/icons";
 import { activeNavItem, NAV_ITEMS, type NavItem } from "./nav-items";
 
 const ICONS: Record<NavItem["icon"], typeof GraphIcon> = {
   graph: GraphIcon,
   services: ServicesIcon,
+  traces: TracesIcon,
   proxies: ProxiesIcon,
   revisions: RevisionsIcon,
 };

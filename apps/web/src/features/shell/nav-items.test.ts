@@ -8,5 +8,6 @@ describe("activeNavItem", () => {
     expect(activeNavItem("/services/svc_1")?.label).toBe("Services");
     expect(activeNavItem("/servicesx")).toBeUndefined();
     expect(activeNavItem("/revisions")?.label).toBe("Revisions");
+    expect(activeNavItem("/traces/4bf92f3577b34da6a3ce929d0e0e4736")?.label).toBe("Traces");
   });
 });

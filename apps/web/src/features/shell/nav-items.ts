@@ -2,12 +2,13 @@
 export interface NavItem {
   href: string;
   label: string;
-  icon: "graph" | "services" | "proxies" | "revisions";
+  icon: "graph" | "services" | "traces" | "proxies" | "revisions";
 }
 
 export const NAV_ITEMS: readonly NavItem[] = [
   { href: "/", label: "Service graph", icon: "graph" },
   { href: "/services", label: "Services", icon: "services" },
+  { href: "/traces", label: "Traces", icon: "traces" },
   { href: "/proxies", label: "Proxies", icon: "proxies" },
   { href: "/revisions", label: "Revisions", icon: "revisions" },
 ];
