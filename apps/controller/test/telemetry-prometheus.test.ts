@@ -101,9 +101,11 @@ describe.skipIf(!hasPrometheus())("Prometheus backend", () => {
     // Every series (version x status) exists before Prometheus' first scrape of the measured
     // traffic: increase() cannot see what a series counted before its first sample.
     const seen = new Set<string>();
+    let warm503 = 0;
     for (let i = 0; seen.size < 4 && i < 200; i++) {
       const r = await call(i % 2 ? { "x-echo-status": "503" } : {});
       seen.add(`${r.version}|${r.status}`);
+      if (r.status === 503) warm503++;
     }
     expect(seen.size).toBe(4);
     const warm = sent;
@@ -148,11 +150,13 @@ describe.skipIf(!hasPrometheus())("Prometheus backend", () => {
     expect(mb.source.state).toBe("ok");
     expect(mb.byVersion.map((s) => s.label)).toEqual(ma.byVersion.map((s) => s.label));
     expect(mb.byRoute.map((s) => s.label)).toEqual(ma.byRoute.map((s) => s.label));
-    // (The built-in store may also hold failures from before Prometheus started, e.g. while the mesh came up.)
+    // The built-in store counts every 503 exactly, the warm-up's included; Prometheus' increase()
+    // sees only what its series counted after their first sample (the measured 10 %), extrapolated.
     const upstream5xx = (m: typeof ma) => m.failuresByReason.find((f) => f.reason === "upstream_5xx")?.count ?? 0;
-    expect(upstream5xx(ma)).toBeGreaterThan(30);
-    expect(upstream5xx(mb)).toBeGreaterThan(upstream5xx(ma) * 0.85);
-    expect(upstream5xx(mb)).toBeLessThan(upstream5xx(ma) * 1.15);
+    const measured503 = MEASURED / 10;
+    expect(upstream5xx(ma)).toBeGreaterThanOrEqual(warm503 + measured503);
+    expect(upstream5xx(mb)).toBeGreaterThan(measured503 * 0.85);
+    expect(upstream5xx(mb)).toBeLessThan(measured503 * 1.15);
     expect(mb.failuresByReason[0]!.reason).toBe("upstream_5xx");
     // Per-step points are increase() over each 5 s step: each carries up to ±2 scrape intervals of
     // extrapolation (±10 % at 0.25 s scrapes); their sum is compared with some margin over that.
