@@ -23,6 +23,8 @@ export type TelemetrySource = z.infer<typeof TelemetrySourceSchema>;
 export const MetricPointSchema = z.object({
   /** Start of the step, Unix ms. */
   t: z.number().int(),
+  /** Requests in the step. The newest step may cover fewer seconds than the others: sum these, not rate × step. */
+  requests: z.number(),
   requestsPerSecond: z.number(),
   /** Share of requests that did not fail, 0..1; null when there were none. */
   successRate: z.number().nullable(),

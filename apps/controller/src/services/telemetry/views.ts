@@ -40,6 +40,7 @@ export function pointOf(t: number, agg: Float64Array, seconds: number): MetricPo
   const latency = latencyOf(agg);
   return {
     t: t * 1000,
+    requests,
     requestsPerSecond: requests / seconds,
     successRate: requests > 0 ? Math.max(0, 1 - agg[FAILURES]! / requests) : null,
     p50Ms: quantileMs(latency, 0.5),

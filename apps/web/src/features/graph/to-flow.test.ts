@@ -126,7 +126,7 @@ describe("aggregateEdges", () => {
   it("names the share no version served (requests aborted before reaching one) as the charts do", () => {
     const pair = aggregateEdges([edge("a", "b", 1, { targetVersion: "" }), edge("a", "b", 3)]).get("a\u0000b")!;
     expect(pair.versions.map((v) => [v.version, v.share])).toEqual([
-      ["no version", 0.25],
+      ["answered by sidecar", 0.25],
       ["v1", 0.75],
     ]);
   });

@@ -3,8 +3,10 @@ import type { MetricPoint, Series } from "@weft/contracts";
 import { failedRequests, formatTick, hasTraffic, MAX_FILLED_STEPS, NO_VERSION, stepTimes, summarizeVersions, toChartData, versionLegend } from "./to-chart-data";
 
 const T0 = 1_700_000_000_000;
+/** A 1 s step unless `requests` says otherwise. */
 const point = (i: number, extra: Partial<MetricPoint> = {}): MetricPoint => ({
   t: T0 + i * 1000,
+  requests: extra.requestsPerSecond ?? 10,
   requestsPerSecond: 10,
   successRate: 1,
   p50Ms: 5,
@@ -57,7 +59,7 @@ describe("summarizeVersions", () => {
   it("counts requests, weights success by requests, keeps the worst p99", () => {
     const [v1] = summarizeVersions({
       stepSeconds: 60,
-      byVersion: [series("v1", [point(0, { requestsPerSecond: 1, successRate: 1, p99Ms: 30 }), point(1, { requestsPerSecond: 3, successRate: 0.5, p99Ms: 120 }), point(2, { requestsPerSecond: 0, successRate: null, p99Ms: null })])],
+      byVersion: [series("v1", [point(0, { requests: 60, requestsPerSecond: 1, successRate: 1, p99Ms: 30 }), point(1, { requests: 180, requestsPerSecond: 3, successRate: 0.5, p99Ms: 120 }), point(2, { requests: 0, requestsPerSecond: 0, successRate: null, p99Ms: null })])],
     });
     expect(v1).toMatchObject({ version: "v1", requests: 240, peakP99Ms: 120 });
     expect(v1!.successRate).toBeCloseTo((60 + 90) / 240);
@@ -108,7 +110,13 @@ describe("requests no version served", () => {
 
 describe("failedRequests", () => {
   it("counts failures from the success rate of every step with requests", () => {
-    const total = series("all", [point(0, { requestsPerSecond: 2, successRate: 0.5 }), point(1, { requestsPerSecond: 0, successRate: null }), point(2, { requestsPerSecond: 1, successRate: 1 })]);
-    expect(failedRequests({ total, stepSeconds: 5 })).toBe(5);
+    const total = series("all", [point(0, { requests: 10, requestsPerSecond: 2, successRate: 0.5 }), point(1, { requests: 0, requestsPerSecond: 0, successRate: null }), point(2, { requests: 5, requestsPerSecond: 1, successRate: 1 })]);
+    expect(failedRequests({ total })).toBe(5);
+  });
+
+  it("counts a partial newest step by its requests, not by its rate over a whole step", () => {
+    // 5 s steps; the newest covers 2 s: 4 requests in 2 s, all failed, is 2 req/s but 4 failures (not 10).
+    const total = series("all", [point(0, { requests: 10, requestsPerSecond: 2, successRate: 1 }), point(5, { requests: 4, requestsPerSecond: 2, successRate: 0 })]);
+    expect(failedRequests({ total })).toBe(4);
   });
 });

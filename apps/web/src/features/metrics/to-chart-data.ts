@@ -98,9 +98,9 @@ export function versionLegend(series: readonly Series[]): Array<{ version: strin
 }
 
 /** Failed requests in the window, from the series (every failure, whether or not its reason was reported). */
-export function failedRequests(m: Pick<ServiceMetrics, "total" | "stepSeconds">): number {
+export function failedRequests(m: Pick<ServiceMetrics, "total">): number {
   let n = 0;
-  for (const p of m.total.points) if (p.successRate !== null) n += p.requestsPerSecond * m.stepSeconds * (1 - p.successRate);
+  for (const p of m.total.points) if (p.successRate !== null) n += p.requests * (1 - p.successRate);
   return Math.round(n);
 }
 
@@ -113,7 +113,7 @@ export function hasTraffic(m: Pick<ServiceMetrics, "total" | "byVersion">): bool
 export interface VersionSummary {
   version: string;
   color: string;
-  /** Requests in the window (rate × step, summed). */
+  /** Requests in the window (each step's count, summed). */
   requests: number;
   requestsPerSecond: number;
   /** Request-weighted success over the window, 0..1; null without requests. */
@@ -133,7 +133,7 @@ export function summarizeVersions(metrics: Pick<ServiceMetrics, "byVersion" | "s
       let judged = 0;
       let peak: number | null = null;
       for (const p of s.points) {
-        const n = p.requestsPerSecond * metrics.stepSeconds;
+        const n = p.requests;
         requests += n;
         if (p.successRate !== null && n > 0) {
           succeeded += n * p.successRate;
