@@ -13,9 +13,10 @@ source scripts/lib/ensure-deps.sh
 ensure_node_modules
 ensure_chromium
 
-step "Type checks (tsc per package, eslint for the console, the browser journeys)"
+step "Type checks (tsc per package, eslint for the console, the browser journeys, the benchmarks)"
 npx turbo run lint --output-logs=errors-only
 npx tsc --noEmit -p playwright
+npx tsc --noEmit -p bench
 
 step "Unit and integration tests (vitest: real sockets, real SQLite database, real gRPC)"
 npx turbo run test --concurrency=2 --output-logs=full
