@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { GraphEdge, GraphNode, ServiceGraph } from "@weft/contracts";
-import { graphTotals, quietReason } from "./graph-status";
+import { graphTotals, quietReason, sourcePhrase } from "./graph-status";
 
 const node = (id: string, extra: Partial<GraphNode> = {}): GraphNode => ({
   id,
@@ -24,6 +24,11 @@ describe("quietReason / graphTotals", () => {
     expect(quietReason(graph([node("a.x")], [edge("external", "a.x", 1)], 1))).toBeNull();
     // A store that does not answer is not a quiet mesh.
     expect(quietReason({ ...graph([node("a.x")], [], 0), source: { backend: "prometheus", state: "unreachable", detail: "ECONNREFUSED" } })).toBe("unreachable");
+  });
+  it("says where the numbers come from", () => {
+    expect(sourcePhrase({ backend: "builtin", state: "ok", detail: "" })).toBe("as the sidecars report them");
+    expect(sourcePhrase({ backend: "prometheus", state: "ok", detail: "" })).toMatch(/^as Prometheus scraped them/);
+    expect(sourcePhrase(undefined)).toBe("as the sidecars report them");
   });
   it("sums ingress and weighted errors", () => {
     const t = graphTotals(graph([node("external"), node("a.x", { health: "failing" })], [edge("external", "a.x", 10, 0.1), edge("a.x", "b.x", 30)], 2));

@@ -1,6 +1,6 @@
 // What the graph page says above the canvas: headline figures and, when the graph is empty or
 // quiet, why — so an empty canvas is never a mystery.
-import type { ServiceGraph } from "@weft/contracts";
+import type { ServiceGraph, TelemetrySource } from "@weft/contracts";
 import { EXTERNAL_ID } from "./to-flow";
 
 export type QuietReason =
@@ -19,6 +19,11 @@ export function quietReason(graph: ServiceGraph): QuietReason | null {
   if (graph.reportingProxies === 0) return services.length === 0 ? "no-services" : "no-sidecars";
   if (graph.edges.length === 0) return "no-traffic";
   return null;
+}
+
+/** Where the numbers come from, for the page's description: operators compare them with their own dashboards. */
+export function sourcePhrase(source: TelemetrySource | undefined): string {
+  return source?.backend === "prometheus" ? "as Prometheus scraped them from the sidecars (WEFT_TELEMETRY_BACKEND=prometheus)" : "as the sidecars report them";
 }
 
 export interface GraphTotals {

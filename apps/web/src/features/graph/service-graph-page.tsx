@@ -21,7 +21,7 @@ import { useUrlWindow } from "../telemetry/use-url-window";
 import { WindowSelect } from "../telemetry/window-select";
 import { GraphCanvas } from "./graph-canvas";
 import { feedState } from "./graph-feed";
-import { graphTotals, quietReason } from "./graph-status";
+import { graphTotals, quietReason, sourcePhrase } from "./graph-status";
 import { useServiceGraph } from "./use-service-graph";
 
 const FEED_LABEL = { connecting: "Connecting…", live: "Live · every second", stale: "Not updating", history: "" } as const;
@@ -45,7 +45,7 @@ export function ServiceGraphPage({ initialWindow }: { initialWindow: TimeWindow 
     <div className="page">
       <PageHeader
         title="Service graph"
-        description={`Who calls whom: request rates, error ratios and p99 latency over ${phrase}, as the sidecars report them.`}
+        description={`Who calls whom: request rates, error ratios and p99 latency over ${phrase}, ${sourcePhrase(data?.source)}.`}
         actions={
           <>
             {state !== "history" ? (
