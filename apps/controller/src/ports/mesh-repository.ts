@@ -1,5 +1,5 @@
 // What the mesh services need from storage. Implemented by storage/prisma/mesh-repository.ts.
-import type { EndpointHealth, Protocol, Revision, RouteMatch, RoutePolicy, Backend, ServicePolicy } from "@weft/contracts";
+import type { Revision } from "@weft/contracts";
 import type { EndpointState, MeshState, RouteState, ServiceState, VersionState } from "../domain/mesh-state";
 
 export interface NewRevision {
@@ -13,33 +13,11 @@ export interface NewRevision {
   after: unknown;
 }
 
-export interface ServiceData {
-  name: string;
-  namespace: string;
-  protocol: Protocol;
-  port: number;
-  description: string;
-  policy: ServicePolicy;
-}
+export type ServiceData = Pick<ServiceState, "name" | "namespace" | "protocol" | "port" | "description" | "policy">;
 
-export interface EndpointData {
-  versionId: string;
-  address: string;
-  port: number;
-  weight: number;
-  health: EndpointHealth;
-  source: "api" | "sidecar";
-  proxyId: string | null;
-  lastSeenAt: Date | null;
-}
+export type EndpointData = Omit<EndpointState, "id">;
 
-export interface RouteData {
-  name: string;
-  priority: number;
-  match: RouteMatch;
-  backends: Backend[];
-  policy: RoutePolicy;
-}
+export type RouteData = Omit<RouteState, "id">;
 
 /** Reads and writes inside one transaction: what is read is what the writes are checked against. */
 export interface MeshWriter {
