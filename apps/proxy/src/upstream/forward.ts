@@ -1,7 +1,7 @@
 // The innermost handler of both stacks: sends the request to the endpoint the balancer picked and
 // returns the upstream response unread (status, headers, streaming body). Chooses the transport per
 // endpoint (transport_socket_matches: mTLS to sidecars, plaintext otherwise) and the protocol per
-// cluster (HTTP/1.1 keep-alive pool, HTTP/2 session — h2c or ALPN — or an upgrade tunnel). Maps
+// cluster (HTTP/1.1 keep-alive pool (h1-pool.ts), HTTP/2 session — h2c or ALPN — or an upgrade tunnel). Maps
 // transport failures to contract error codes; retry/timeout layers sit above and may call it again.
 import { ErrorCode } from "@weft/contracts";
 import { MESH_ALPN } from "@weft/contracts";
@@ -17,8 +17,8 @@ import { forwardH2 } from "./h2-forward";
 import { forwardUpgrade } from "./upgrade";
 import type { UpstreamPools } from "./pools";
 
-const CONNECT_ERRORS = new Set(["ECONNREFUSED", "UND_ERR_CONNECT_TIMEOUT", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "EADDRNOTAVAIL"]);
-const TIMEOUT_ERRORS = new Set(["UND_ERR_HEADERS_TIMEOUT"]);
+const CONNECT_ERRORS = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "EADDRNOTAVAIL"]);
+const TIMEOUT_ERRORS = new Set(["WEFT_HEADERS_TIMEOUT"]);
 const H2_ONLY = ["h2"] as const;
 
 /** The TLS the chosen endpoint gets (per-endpoint match labels, else the cluster's transport_socket). */
@@ -30,16 +30,8 @@ export function endpointTls(ctx: RequestContext): UpstreamTls | undefined {
 
 async function forwardH1(ctx: RequestContext, pools: UpstreamPools, tls: UpstreamTls | undefined, body: Readable | Buffer | null): Promise<ProxyResponse> {
   const pool = pools.http1(ctx.endpoint!, tls, ctx.cluster!.config.connectTimeoutMs);
-  const upstream = await pool.request({
-    method: ctx.method,
-    path: ctx.path,
-    headers: ctx.headers,
-    // undici destroys a stream body once sent; an HTTP/2 request body is its stream, which also
-    // carries the response: hand undici an iterator that leaves it open (undici takes async
-    // iterables; its types only list streams).
-    body: body === ctx.downstream && ctx.httpVersion === 2 ? (ctx.downstream.iterator({ destroyOnReturn: false }) as unknown as Readable) : body,
-    ...(ctx.signal ? { signal: ctx.signal } : {}),
-  });
+  const upstream = await pool.request({ method: ctx.method, path: ctx.path, headers: ctx.headers, body, ...(ctx.signal ? { signal: ctx.signal } : {}) });
+  if (upstream.peer !== undefined) ctx.upstreamPeer = upstream.peer;
   return { status: upstream.statusCode, headers: upstream.headers, body: upstream.body };
 }
 

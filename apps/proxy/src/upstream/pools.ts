@@ -1,29 +1,31 @@
 // Upstream connections, shared by every cluster containing an endpoint: HTTP/1.1 keep-alive pools
-// (undici, one per endpoint and transport) and HTTP/2 sessions (node:http2, see h2-sessions.ts).
+// (h1-pool.ts, one per endpoint and transport) and HTTP/2 sessions (node:http2, see h2-sessions.ts).
 // TLS connections carry the certificate generation in their key, so a rotated certificate is used
 // by new connections while old ones finish gracefully. Pools and sessions of endpoints that left
 // the config are closed gracefully after each config swap.
-import { Pool, type buildConnector } from "undici";
+import type { Clock } from "../core/clock";
+import { systemClock } from "../core/clock";
 import type { Endpoint } from "../core/runtime-config";
 import type { UpstreamTls } from "../core/transport-config";
 import type { TlsMaterial } from "../tls/material";
 import { hostOf, noCertificateError, openUpstreamSocket } from "./connect";
+import { createH1Pool, type H1Pool } from "./h1-pool";
 import { createH2Sessions, type H2Sessions } from "./h2-sessions";
 
 export interface UpstreamPoolsOptions {
-  /** Idle keep-alive time of an upstream connection, ms (undici honours shorter server hints). */
+  /** Idle keep-alive time of an upstream connection, ms (shorter `Keep-Alive: timeout` hints win). */
   keepAliveTimeoutMs?: number;
-  /** Time to receive response headers, ms; 0 disables (a timeout layer will own this). */
+  /** Time to receive response headers, ms; 0 disables (route timeouts are the timeout layer's). */
   headersTimeoutMs?: number;
-  /** Max idle time between body chunks, ms; 0 disables (streams such as SSE may idle). */
-  bodyTimeoutMs?: number;
+  /** Keep-alive and headers-timeout sweeps (tests: a fake clock). */
+  clock?: Clock;
   /** The sidecar's current TLS material (undefined until it has a certificate, or without identity). */
   tls?: () => TlsMaterial | undefined;
 }
 
 export interface UpstreamPools {
   /** HTTP/1.1 pool to `endpoint`, plaintext or TLS (ALPN http/1.1). */
-  http1(endpoint: Endpoint, tls: UpstreamTls | undefined, connectTimeoutMs: number): Pool;
+  http1(endpoint: Endpoint, tls: UpstreamTls | undefined, connectTimeoutMs: number): H1Pool;
   readonly h2: H2Sessions;
   /** The TLS material new connections use. */
   tls(): TlsMaterial | undefined;
@@ -39,43 +41,34 @@ export interface UpstreamPools {
 }
 
 interface PoolEntry {
-  pool: Pool;
+  pool: H1Pool;
   endpointKey: string;
   /** TLS material generation (0 = plaintext). */
   generation: number;
 }
 
 const HTTP1_ALPN = ["http/1.1"] as const;
+/** How often idle connections and overdue response heads are looked for, ms. */
+const SWEEP_MS = 1_000;
 
 export function createUpstreamPools(options: UpstreamPoolsOptions = {}): UpstreamPools {
   const pools = new Map<string, PoolEntry>();
-  const keepAliveTimeout = options.keepAliveTimeoutMs ?? 4_000;
-  const headersTimeout = options.headersTimeoutMs ?? 300_000;
-  const bodyTimeout = options.bodyTimeoutMs ?? 0;
+  const keepAliveTimeoutMs = options.keepAliveTimeoutMs ?? 4_000;
+  const headersTimeoutMs = options.headersTimeoutMs ?? 300_000;
+  const clock = options.clock ?? systemClock;
   const currentTls = options.tls ?? (() => undefined);
   const h2 = createH2Sessions();
   const http1Only = new Set<string>();
+  let sweeping: { cancel(): void } | undefined;
 
-  function tlsConnector(endpoint: Endpoint, tls: UpstreamTls, material: TlsMaterial, connectTimeoutMs: number): buildConnector.connector {
-    return (_opts, callback) => {
-      let done = false;
-      const finish = (err: Error | null, socket?: ReturnType<typeof openUpstreamSocket>) => {
-        if (done) return;
-        done = true;
-        if (err) callback(err, null);
-        else callback(null, socket!);
-      };
-      try {
-        const socket = openUpstreamSocket({ endpoint, tls, material, alpn: HTTP1_ALPN, connectTimeoutMs });
-        socket.once("secureConnect", () => finish(null, socket));
-        socket.once("error", (err) => finish(err));
-      } catch (err) {
-        finish(err as Error);
-      }
-    };
+  function sweep(): void {
+    sweeping = undefined;
+    const now = clock.now();
+    for (const entry of pools.values()) entry.pool.sweep(now);
+    if (pools.size > 0) sweeping = clock.setTimeout(sweep, SWEEP_MS);
   }
 
-  const close = (entry: PoolEntry) => void entry.pool.close().catch(() => undefined);
+  const close = (entry: PoolEntry) => entry.pool.close();
 
   return {
     http1(endpoint, tls, connectTimeoutMs) {
@@ -84,17 +77,20 @@ export function createUpstreamPools(options: UpstreamPoolsOptions = {}): Upstrea
       const key = tls === undefined ? endpoint.key : `${endpoint.key}|tls|${tls.key}|${generation}`;
       let entry = pools.get(key);
       if (entry === undefined) {
-        const common = { keepAliveTimeout, headersTimeout, bodyTimeout, pipelining: 1 };
-        let pool: Pool;
-        if (tls === undefined) {
-          pool = new Pool(`http://${hostOf(endpoint.address)}:${endpoint.port}`, { ...common, connect: { timeout: connectTimeoutMs } });
-        } else if (material === undefined) {
-          throw noCertificateError(endpoint);
-        } else {
-          pool = new Pool(`https://${hostOf(endpoint.address)}:${endpoint.port}`, { ...common, connect: tlsConnector(endpoint, tls, material, connectTimeoutMs) });
-        }
+        if (tls !== undefined && material === undefined) throw noCertificateError(endpoint);
+        const alpn = tls === undefined ? [] : HTTP1_ALPN;
+        const pool = createH1Pool(
+          {
+            connect: () => openUpstreamSocket({ endpoint, tls, material, alpn, connectTimeoutMs }),
+            authority: `${hostOf(endpoint.address)}:${endpoint.port}`,
+            keepAliveTimeoutMs,
+            headersTimeoutMs,
+          },
+          () => clock.now(),
+        );
         entry = { pool, endpointKey: endpoint.key, generation };
         pools.set(key, entry);
+        sweeping ??= clock.setTimeout(sweep, SWEEP_MS);
       }
       return entry.pool;
     },
@@ -120,10 +116,12 @@ export function createUpstreamPools(options: UpstreamPoolsOptions = {}): Upstrea
     },
     size: () => pools.size + h2.size(),
     async close() {
+      sweeping?.cancel();
+      sweeping = undefined;
       const all = [...pools.values()];
       pools.clear();
       h2.close();
-      await Promise.all(all.map((e) => e.pool.destroy().catch(() => undefined)));
+      for (const e of all) e.pool.destroy();
     },
   };
 }

@@ -1,0 +1,55 @@
+// The body of a message being parsed, as a Readable for the layers: chunks llhttp hands over are
+// pushed as they come; when the reader falls behind the socket is paused (backpressure) and resumed
+// when it reads again. Trailer fields are emitted as `trailers` before the end, like an HTTP/2 stream.
+import { Readable } from "node:stream";
+import type { IncomingHttpHeaders } from "node:http";
+
+export interface BodySource {
+  pause(): unknown;
+  resume(): unknown;
+}
+
+export class IncomingBody extends Readable {
+  /** The reader destroyed the body before its end (the owner stops delivering and may drop the connection). */
+  abandoned = false;
+  /** The parser saw the whole message. */
+  finished = false;
+
+  constructor(
+    private readonly source: BodySource,
+    private readonly onAbandon: (body: IncomingBody) => void,
+  ) {
+    super();
+  }
+
+  override _read(): void {
+    this.source.resume();
+  }
+
+  override _destroy(err: Error | null, callback: (err?: Error | null) => void): void {
+    if (!this.finished) {
+      this.abandoned = true;
+      this.onAbandon(this);
+    }
+    callback(err);
+  }
+
+  /** A chunk from the parser; pauses the socket while the reader has enough buffered. */
+  deliver(chunk: Buffer): void {
+    if (this.abandoned || this.destroyed) return;
+    if (!this.push(chunk)) this.source.pause();
+  }
+
+  /** The message is complete (with its trailer fields, if any). */
+  complete(trailers: IncomingHttpHeaders | undefined): void {
+    this.finished = true;
+    if (this.destroyed) return;
+    if (trailers !== undefined) this.emit("trailers", trailers);
+    this.push(null);
+  }
+
+  /** The connection failed before the message was complete. */
+  fail(err: Error): void {
+    if (!this.destroyed && !this.finished) this.destroy(err);
+  }
+}
