@@ -1,22 +1,37 @@
 // Streaming an upstream response body to the client with backpressure, for each downstream
 // protocol: HTTP/1.1 (trailers as chunked trailer fields) and HTTP/2 (trailers, resets passed on,
 // gRPC deadlines ending the stream with DEADLINE_EXCEEDED). Used by exchange.ts.
-import type { OutgoingHttpHeaders, ServerResponse } from "node:http";
+import type { OutgoingHttpHeaders } from "node:http";
 import { constants, type ClientHttp2Stream, type ServerHttp2Stream } from "node:http2";
 import type { Readable } from "node:stream";
 import { ErrorCode } from "@weft/contracts";
 import type { RequestContext } from "./request-context";
 import { GrpcStatus } from "./grpc";
 
+/** What the exchange writes an HTTP/1.1 response through: Weft's codec (http1/server.ts) or node:http's ServerResponse (upgrade replies). */
+export interface H1Writer {
+  readonly destroyed: boolean;
+  readonly writableEnded: boolean;
+  readonly writableFinished: boolean;
+  readonly headersSent: boolean;
+  writeHead(status: number, headers: OutgoingHttpHeaders): unknown;
+  write(chunk: Buffer): boolean;
+  end(chunk?: Buffer): unknown;
+  addTrailers(headers: OutgoingHttpHeaders): void;
+  destroy(): unknown;
+  on(event: "drain", fn: () => void): unknown;
+  once(event: "close", fn: () => void): unknown;
+}
+
 /** Streams an upstream body to an HTTP/1.1 client with backpressure; trailers are relayed when chunked. */
-export function pumpH1(ctx: RequestContext, body: Readable, res: ServerResponse): void {
+export function pumpH1(ctx: RequestContext, body: Readable, res: H1Writer): void {
   let downstreamClosed = false;
   const onData = (chunk: Buffer) => {
     ctx.responseBytes += chunk.length;
     if (!res.write(chunk)) body.pause();
   };
   const onDrain = () => body.resume();
-  const onTrailers = (trailers: OutgoingHttpHeaders) => res.addTrailers(withoutPseudo(trailers) as Record<string, string>);
+  const onTrailers = (trailers: OutgoingHttpHeaders) => res.addTrailers(withoutPseudo(trailers));
   const onEnd = () => res.end();
   const onError = () => {
     if (!downstreamClosed && ctx.errorCode === undefined) ctx.errorCode = ErrorCode.UpstreamReset;
@@ -31,7 +46,8 @@ export function pumpH1(ctx: RequestContext, body: Readable, res: ServerResponse)
     body.off("data", onData).off("end", onEnd).off("trailers", onTrailers);
   };
   body.on("data", onData).once("end", onEnd).on("error", onError).once("trailers", onTrailers);
-  res.on("drain", onDrain).once("close", onClose);
+  res.on("drain", onDrain);
+  res.once("close", onClose);
 }
 
 /**

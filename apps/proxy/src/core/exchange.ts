@@ -17,7 +17,8 @@ import type { Clock } from "./clock";
 import { localReply } from "./local-reply";
 import { connectionInfoOf } from "./connection-info";
 import { grpcLocalReplyHeaders, isGrpcContentType, parseGrpcTimeout } from "./grpc";
-import { pumpH1, pumpH2 } from "./body-pump";
+import { pumpH1, pumpH2, type H1Writer } from "./body-pump";
+import type { H1Request, H1Response } from "../http1/server";
 
 export interface ExchangeOptions {
   direction: Direction;
@@ -34,7 +35,9 @@ export interface ExchangeOptions {
 }
 
 export interface Exchange {
-  /** HTTP/1.x request (http.Server 'request'). */
+  /** HTTP/1.x request from Weft's codec (http1/server.ts). */
+  onH1(req: H1Request, res: H1Response): void;
+  /** HTTP/1.x request (http.Server 'request'; only connections handed to node:http). */
   onRequest(req: IncomingMessage, res: ServerResponse): void;
   /** HTTP/2 request (Http2Server 'stream'). */
   onStream(stream: ServerHttp2Stream, headers: H2Headers, flags: number): void;
@@ -155,11 +158,11 @@ export function createExchange(options: ExchangeOptions): Exchange {
 
   // ---- HTTP/1.1 ------------------------------------------------------------------------------
 
-  function onH1Close(this: ServerResponse & Carrier): void {
+  function onH1Close(this: H1Writer & Carrier): void {
     finish(this[kCtx]!, this.writableFinished);
   }
 
-  function writeH1(ctx: RequestContext, response: ProxyResponse, res: ServerResponse): void {
+  function writeH1(ctx: RequestContext, response: ProxyResponse, res: H1Writer): void {
     if (res.destroyed || res.writableEnded || res.headersSent) {
       // The downstream went away (or a deadline already answered) while we waited for the upstream.
       discard(ctx, response.body);
@@ -194,7 +197,7 @@ export function createExchange(options: ExchangeOptions): Exchange {
     if (ms !== undefined) ctx.deadlineTimer = clock.setTimeout(fire, ms);
   }
 
-  function h1Deadline(ctx: RequestContext, res: ServerResponse): void {
+  function h1Deadline(ctx: RequestContext, res: H1Writer): void {
     ctx.deadlineTimer = undefined;
     if (res.writableEnded || res.destroyed) return;
     ctx.deadlineExceeded = true;
@@ -205,22 +208,31 @@ export function createExchange(options: ExchangeOptions): Exchange {
       return;
     }
     ctx.status = 200;
-    res.writeHead(200, deadlineHeaders(parseGrpcTimeout(ctx.headers["grpc-timeout"]) ?? 0)).end();
+    res.writeHead(200, deadlineHeaders(parseGrpcTimeout(ctx.headers["grpc-timeout"]) ?? 0));
+    res.end();
+  }
+
+  function startH1(downstream: Readable, method: string, url: string, headers: RequestContext["headers"], hasBody: boolean, socket: object | null, res: H1Writer): void {
+    const { authority, path } = parseTarget(url, headers.host);
+    // In proxy mode the absolute URI's authority wins over a Host header (RFC 9112 §3.2.2).
+    if (authority !== "" && headers.host !== authority) headers.host = authority;
+    const ctx = newContext(downstream, method, authority, path, headers, hasBody, socket);
+    (res as H1Writer & Carrier)[kCtx] = ctx;
+    res.once("close", onH1Close);
+    if (ctx.grpc) armDeadline(ctx, () => h1Deadline(ctx, res));
+    void respond(ctx).then((response) => writeH1(ctx, response, res));
+  }
+
+  function onH1(req: H1Request, res: H1Response): void {
+    startH1(req.body, req.method, req.url, req.headers, req.hasBody, req.socket, res);
   }
 
   function onRequest(req: IncomingMessage, res: ServerResponse): void {
     const headers = req.headers;
-    const { authority, path } = parseTarget(req.url ?? "/", headers.host);
-    // In proxy mode the absolute URI's authority wins over a Host header (RFC 9112 §3.2.2).
-    if (authority !== "" && headers.host !== authority) headers.host = authority;
     const te = headers["transfer-encoding"];
     const cl = headers["content-length"];
     const hasBody = te !== undefined || (cl !== undefined && cl !== "0");
-    const ctx = newContext(req, req.method ?? "GET", authority, path, headers, hasBody, req.socket);
-    (res as ServerResponse & Carrier)[kCtx] = ctx;
-    res.once("close", onH1Close);
-    if (ctx.grpc) armDeadline(ctx, () => h1Deadline(ctx, res));
-    void respond(ctx).then((response) => writeH1(ctx, response, res));
+    startH1(req, req.method ?? "GET", req.url ?? "/", headers, hasBody, req.socket, res);
   }
 
   // ---- HTTP/1.1 upgrade ------------------------------------------------------------------------
@@ -360,5 +372,5 @@ export function createExchange(options: ExchangeOptions): Exchange {
     }
   }
 
-  return { onRequest, onStream, onUpgrade };
+  return { onH1, onRequest, onStream, onUpgrade };
 }

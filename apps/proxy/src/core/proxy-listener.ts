@@ -14,7 +14,8 @@ import type { ProxyEvents } from "./events";
 import type { Exchange } from "./exchange";
 import type { Direction } from "./runtime-config";
 import type { FilterChain, ListenerTransport } from "./transport-config";
-import { createProxyServer, listen } from "./http-server";
+import { createProxyServer, DOWNSTREAM_KEEPALIVE_MS, listen } from "./http-server";
+import { createH1Server, type H1Server } from "../http1/server";
 import { kConnectionInfo, PLAINTEXT_CONNECTION, type ConnectionInfo, type WithConnectionInfo } from "./connection-info";
 import { classifyFirstBytes, type FirstBytes } from "../tls/inspector";
 import { MIN_TLS_VERSION, type TlsMaterial } from "../tls/material";
@@ -63,9 +64,22 @@ export function createProxyListener(options: ProxyListenerOptions): ProxyListene
   const sockets = new Set<Socket>();
   const sessions = new Set<ServerHttp2Session>();
 
+  // HTTP/1.1 requests go through Weft's codec; a connection whose request asks for an Upgrade
+  // (WebSocket) or is a CONNECT moves, from that request on, to a node:http server.
+  const fast: H1Server = createH1Server({
+    request: exchange.onH1,
+    handOff(socket, bytes) {
+      socket.unshift(bytes);
+      h1.emit("connection", socket);
+      if (socket.isPaused()) socket.resume();
+    },
+    clock,
+    keepAliveTimeoutMs: DOWNSTREAM_KEEPALIVE_MS,
+    headersTimeoutMs: DOWNSTREAM_KEEPALIVE_MS + 5_000,
+  });
   const h1: HttpServer = createProxyServer(exchange.onRequest);
   h1.on("upgrade", exchange.onUpgrade);
-  // The HTTP/1.1 server never listens itself (connections are handed to it); Node starts its
+  // That server never listens itself (connections are handed to it); Node starts its
   // connection tracking — idle sweeps, headers/request timeouts — on 'listening'.
   h1.emit("listening");
   const h2: Http2Server = createH2Server({ settings: { initialWindowSize: H2_STREAM_WINDOW } });
@@ -110,10 +124,8 @@ export function createProxyListener(options: ProxyListenerOptions): ProxyListene
       h2.emit("connection", socket);
       return;
     }
-    h1.emit("connection", socket);
-    // The HTTP/1.1 parser reads new bytes from the socket handle; the bytes inspection put back
-    // reach it as 'data' once the stream flows again (before any further I/O: nextTick).
-    if (socket.isPaused()) socket.resume();
+    // The codec reads what inspection put back first ('data' once the stream flows again).
+    fast.accept(socket);
   }
 
   /** Reads the first bytes, puts them back, and says what they are. */
@@ -235,6 +247,7 @@ export function createProxyListener(options: ProxyListenerOptions): ProxyListene
     async close(drainMs) {
       const closed = server.listening ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve();
       h1.closeIdleConnections();
+      fast.drain();
       for (const s of sessions) s.close();
       if (drainMs > 0 && sockets.size > 0) {
         // Requests still arriving on open keep-alive connections are answered with Connection: close;
@@ -242,7 +255,10 @@ export function createProxyListener(options: ProxyListenerOptions): ProxyListene
         h1.on("request", (_req, res) => {
           res.shouldKeepAlive = false;
         });
-        const sweep = setInterval(() => h1.closeIdleConnections(), DRAIN_SWEEP_MS).unref();
+        const sweep = setInterval(() => {
+          h1.closeIdleConnections();
+          fast.closeIdle();
+        }, DRAIN_SWEEP_MS).unref();
         let timer: NodeJS.Timeout | undefined;
         await Promise.race([closed, new Promise<void>((resolve) => (timer = setTimeout(resolve, drainMs).unref()))]);
         clearTimeout(timer);
@@ -250,6 +266,7 @@ export function createProxyListener(options: ProxyListenerOptions): ProxyListene
       }
       h1.closeAllConnections();
       h1.close(); // stops its connection-checking interval
+      fast.destroyAll();
       for (const s of sessions) s.destroy();
       for (const s of sockets) s.destroy();
       await closed;

@@ -51,9 +51,9 @@ export function requestHead(method: string, path: string, headers: IncomingHttpH
   return `${appendHeaders(`${method} ${path} HTTP/1.1\r\n`, headers)}${framing}\r\n`;
 }
 
-/** `HTTP/1.1 status reason`, the headers, `framing` (complete header lines, or ""), the blank line. */
-export function responseHead(status: number, headers: OutgoingHttpHeaders, framing: string): string {
-  return `${appendHeaders(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? "Unknown"}\r\n`, headers)}${framing}\r\n`;
+/** `HTTP/1.1 status reason` and the header lines; the writer appends its framing lines and the blank line. */
+export function responseHeadLines(status: number, headers: OutgoingHttpHeaders): string {
+  return appendHeaders(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? "Unknown"}\r\n`, headers);
 }
 
 /** Statuses whose responses never have a body (RFC 9110 §6.4.1). */

@@ -1,0 +1,447 @@
+// Downstream HTTP/1.1 connections, parsed by llhttp directly (llhttp.ts): per request one headers
+// object, a body stream only when the request has a body, and one response object with the small
+// surface the exchange writes through (writeHead / write / end / trailers / close). Pipelined
+// requests are answered in order; a response is written with its head in one write when it is a
+// buffer. Upgrade and CONNECT requests leave this codec: the connection is handed, from that
+// request's head on, to node:http (WebSocket splicing, CONNECT tunnels). Idle keep-alive and
+// request-head timeouts are swept on the injected clock.
+import type { IncomingHttpHeaders, OutgoingHttpHeaders } from "node:http";
+import { Readable, type Duplex } from "node:stream";
+import type { Clock } from "../core/clock";
+import { IncomingBody } from "./incoming-body";
+import {
+  createParser,
+  headersOf,
+  HTTPParser,
+  kOnBody,
+  kOnHeaders,
+  kOnHeadersComplete,
+  kOnMessageBegin,
+  kOnMessageComplete,
+  METHODS,
+  PARSE_BODY,
+  STOP_UPGRADE,
+  type LlhttpParser,
+  type ParseError,
+} from "./llhttp";
+import { bodylessStatus, chunkHeader, lastChunk, responseHeadLines } from "./serialize";
+
+export interface H1Request {
+  method: string;
+  /** The request target as sent (origin-form, or absolute-form from an HTTP proxy client). */
+  url: string;
+  headers: IncomingHttpHeaders;
+  /** The request body; an ended empty stream when `hasBody` is false. */
+  body: Readable;
+  hasBody: boolean;
+  socket: Duplex;
+}
+
+export interface H1ServerOptions {
+  request(req: H1Request, res: H1Response): void;
+  /** An Upgrade or CONNECT request: `socket` now belongs to the caller, `bytes` (its head onwards) put back. */
+  handOff(socket: Duplex, bytes: Buffer): void;
+  clock: Clock;
+  /** Idle time after which a keep-alive connection is closed, ms. */
+  keepAliveTimeoutMs: number;
+  /** Time a client has to send a complete request head, ms. */
+  headersTimeoutMs: number;
+}
+
+export interface H1Server {
+  accept(socket: Duplex): void;
+  /** From now on responses close their connection; idle connections are closed now. */
+  drain(): void;
+  /** Closes connections that have no request in progress. */
+  closeIdle(): void;
+  destroyAll(): void;
+}
+
+/** The empty body of requests without one (never read: `hasBody` is false). */
+const NO_BODY = new Readable({ read() {} });
+NO_BODY.push(null);
+
+const SWEEP_MS = 1_000;
+const CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n";
+
+function noop(): void {}
+
+const enum Framing {
+  Undecided,
+  None,
+  Length,
+  Chunked,
+  UntilClose,
+}
+
+/**
+ * One response. Written in request order: until it is the connection's oldest, what it writes is
+ * held (and `write` returns false, so the body waits for `drain`).
+ */
+export class H1Response {
+  destroyed = false;
+  writableEnded = false;
+  writableFinished = false;
+  headersSent = false;
+  /** Keep the connection after this response (false: `connection: close`, then the connection ends). */
+  keepAlive: boolean;
+  private head = "";
+  private framing = Framing.Undecided;
+  private declaredLength = "";
+  private trailers: OutgoingHttpHeaders | undefined = undefined;
+  private held: (Buffer | string)[] | undefined = undefined;
+  private closeListeners: (() => void)[] = [];
+  private drainListener: (() => void) | undefined = undefined;
+
+  constructor(
+    private readonly conn: Connection,
+    private readonly headRequest: boolean,
+    /** HTTP/1.0 client: no chunked encoding; keep-alive only when asked for. */
+    private readonly http10: boolean,
+    keepAlive: boolean,
+  ) {
+    this.keepAlive = keepAlive;
+  }
+
+  /** Checks and stores the head; it is sent with the first body bytes (so a buffer goes in one write). */
+  writeHead(status: number, headers: OutgoingHttpHeaders): this {
+    this.head = responseHeadLines(status, headers);
+    this.headersSent = true;
+    const cl = headers["content-length"];
+    if (this.headRequest || bodylessStatus(status)) {
+      this.framing = Framing.None;
+      if (cl !== undefined && this.headRequest) this.declaredLength = `content-length: ${String(cl)}\r\n`;
+    } else if (cl !== undefined) {
+      this.framing = Framing.Length;
+      this.declaredLength = `content-length: ${String(cl)}\r\n`;
+    }
+    return this;
+  }
+
+  write(chunk: Buffer): boolean {
+    if (this.writableEnded || this.destroyed) return false;
+    if (this.framing === Framing.Undecided) this.framing = this.http10 ? Framing.UntilClose : Framing.Chunked;
+    const out = this.framing === Framing.Chunked ? [chunkHeader(chunk.length), chunk, "\r\n"] : this.framing === Framing.None ? [] : [chunk];
+    return this.output(out, false);
+  }
+
+  addTrailers(trailers: OutgoingHttpHeaders): void {
+    this.trailers = trailers;
+  }
+
+  end(chunk?: Buffer): this {
+    if (this.writableEnded || this.destroyed) return this;
+    this.writableEnded = true;
+    if (!this.headersSent) this.writeHead(200, {});
+    if (this.framing === Framing.Undecided) {
+      this.framing = Framing.Length;
+      this.declaredLength = `content-length: ${chunk === undefined ? 0 : chunk.length}\r\n`;
+    }
+    const out: (Buffer | string)[] = [];
+    if (chunk !== undefined && chunk.length > 0 && this.framing !== Framing.None) {
+      if (this.framing === Framing.Chunked) out.push(chunkHeader(chunk.length), chunk, "\r\n");
+      else out.push(chunk);
+    }
+    if (this.framing === Framing.Chunked) out.push(lastChunk(this.trailers));
+    if (this.framing === Framing.UntilClose) this.keepAlive = false;
+    this.output(out, true);
+    return this;
+  }
+
+  destroy(): void {
+    if (this.destroyed) return;
+    this.conn.socket.destroy();
+  }
+
+  on(event: "drain", fn: () => void): this {
+    if (event === "drain") this.drainListener = fn;
+    return this;
+  }
+
+  once(event: "close", fn: () => void): this {
+    if (event === "close") this.closeListeners.push(fn);
+    return this;
+  }
+
+  /** Sends (or holds) `out`, preceded by the head the first time. */
+  private output(out: (Buffer | string)[], last: boolean): boolean {
+    if (this.head !== "") {
+      const connection = !this.keepAlive || this.conn.draining ? "connection: close\r\n" : this.http10 ? "connection: keep-alive\r\n" : "";
+      if (connection === "connection: close\r\n") this.keepAlive = false;
+      out.unshift(`${this.head}${this.declaredLength}${this.framing === Framing.Chunked ? "transfer-encoding: chunked\r\n" : ""}${connection}\r\n`);
+      this.head = "";
+    }
+    let ok = true;
+    if (this.conn.queue[0] === this) ok = this.conn.send(out);
+    else {
+      (this.held ??= []).push(...out);
+      ok = false;
+    }
+    if (last) this.finish();
+    return ok;
+  }
+
+  /** This response became the oldest: send what it held; its body may flow again. */
+  release(): void {
+    const held = this.held;
+    this.held = undefined;
+    if (held !== undefined && held.length > 0) this.conn.send(held);
+    if (this.writableFinished) this.conn.responseDone(this);
+    else this.drainListener?.();
+  }
+
+  onDrain(): void {
+    this.drainListener?.();
+  }
+
+  private finish(): void {
+    this.writableFinished = true;
+    this.closed();
+    if (this.conn.queue[0] === this) this.conn.responseDone(this);
+  }
+
+  /** Ends this response's life (complete, or its connection gone): 'close' listeners run once. */
+  closed(): void {
+    if (!this.writableFinished) this.destroyed = true;
+    const listeners = this.closeListeners;
+    this.closeListeners = [];
+    for (let i = 0; i < listeners.length; i++) listeners[i]!.call(this);
+  }
+}
+
+class Connection {
+  readonly parser: LlhttpParser;
+  readonly queue: H1Response[] = [];
+  /** Body of the request being parsed. */
+  body: IncomingBody | undefined = undefined;
+  rawHead: string[] | undefined = undefined;
+  trailers: IncomingHttpHeaders | undefined = undefined;
+  headersDone = false;
+  /** clock.now() when the current request head began (0: not inside a head). */
+  headStartedAt = 0;
+  idleSince: number;
+  /** No further requests are read (a response said `connection: close`, or an upgrade is pending). */
+  stopped = false;
+  peerEnded = false;
+  draining = false;
+  upgrade: { bytes: Buffer } | undefined = undefined;
+  // Socket listeners (removed when the connection is handed off), and the hand-off itself.
+  onData: (chunk: Buffer) => void = noop;
+  onEnd: () => void = noop;
+  onClose: () => void = noop;
+  onDrainEvent: () => void = noop;
+  onUpgradeReady: () => void = noop;
+
+  constructor(
+    readonly socket: Duplex,
+    private readonly now: () => number,
+  ) {
+    this.parser = createParser(HTTPParser.REQUEST);
+    this.idleSince = now();
+  }
+
+  send(out: (Buffer | string)[]): boolean {
+    const socket = this.socket;
+    if (socket.destroyed) return false;
+    if (out.length === 1) {
+      const only = out[0]!;
+      return typeof only === "string" ? socket.write(only, "latin1") : socket.write(only);
+    }
+    if (out.length === 2 && typeof out[0] === "string" && Buffer.isBuffer(out[1]) && out[1].length <= 16 * 1024) {
+      // Head + body in one buffer, one write.
+      const head = out[0];
+      const body = out[1];
+      const buf = Buffer.allocUnsafe(head.length + body.length);
+      buf.write(head, 0, "latin1");
+      body.copy(buf, head.length);
+      return socket.write(buf);
+    }
+    socket.cork();
+    let ok = true;
+    for (const part of out) ok = typeof part === "string" ? socket.write(part, "latin1") : socket.write(part);
+    socket.uncork();
+    return ok;
+  }
+
+  /** The oldest response is complete: the next one may write, or the connection ends. */
+  responseDone(res: H1Response): void {
+    if (this.queue[0] !== res) return;
+    this.queue.shift();
+    // A request whose body is still arriving after its answer: the rest is of no use to anyone.
+    if (this.body !== undefined && this.queue.length === 0 && !this.upgrade) res.keepAlive = false;
+    if (!res.keepAlive) {
+      this.stopped = true;
+      this.socket.end();
+      return;
+    }
+    const next = this.queue[0];
+    if (next !== undefined) {
+      next.release();
+      return;
+    }
+    // An upgrade waiting behind pipelined answers goes once they are written.
+    if (this.upgrade !== undefined) return this.onUpgradeReady();
+    this.idleSince = this.now();
+    if (this.peerEnded || this.draining) this.socket.end();
+  }
+}
+
+export function createH1Server(options: H1ServerOptions): H1Server {
+  const { clock } = options;
+  const connections = new Set<Connection>();
+  let draining = false;
+  let sweeping: { cancel(): void } | undefined;
+
+  function sweep(): void {
+    sweeping = undefined;
+    const now = clock.now();
+    for (const conn of connections) {
+      if (conn.headStartedAt > 0 && now - conn.headStartedAt >= options.headersTimeoutMs) {
+        reject(conn, 408, "no complete request head in time");
+      } else if (conn.queue.length === 0 && conn.headStartedAt === 0 && conn.body === undefined && conn.idleSince > 0 && now - conn.idleSince >= options.keepAliveTimeoutMs) {
+        conn.socket.destroy();
+      }
+    }
+    if (connections.size > 0) sweeping = clock.setTimeout(sweep, SWEEP_MS);
+  }
+
+  /** A request this codec cannot take: a short answer, then the connection closes. */
+  function reject(conn: Connection, status: number, why: string): void {
+    conn.stopped = true;
+    if (conn.queue.length === 0 && !conn.socket.destroyed) {
+      const body = `${why}\n`;
+      conn.socket.end(`HTTP/1.1 ${status} ${status === 431 ? "Request Header Fields Too Large" : status === 408 ? "Request Timeout" : "Bad Request"}\r\ncontent-type: text/plain\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`, "latin1");
+    } else {
+      conn.socket.destroy();
+    }
+  }
+
+  function handOff(conn: Connection): void {
+    const { socket } = conn;
+    const bytes = conn.upgrade!.bytes;
+    conn.upgrade = undefined;
+    connections.delete(conn);
+    socket.off("data", conn.onData).off("end", conn.onEnd).off("close", conn.onClose).off("drain", conn.onDrainEvent);
+    options.handOff(socket, bytes);
+  }
+
+  function accept(socket: Duplex): void {
+    const conn = new Connection(socket, () => clock.now());
+    const parser = conn.parser;
+    connections.add(conn);
+    conn.draining = draining;
+    parser[kOnMessageBegin] = () => {
+      conn.headStartedAt = clock.now() || 1;
+      conn.idleSince = 0;
+      conn.headersDone = false;
+      conn.trailers = undefined;
+    };
+    parser[kOnHeaders] = (raw: string[]) => {
+      if (!conn.headersDone) (conn.rawHead ??= []).push(...raw);
+      else conn.trailers = headersOf(raw);
+    };
+    parser[kOnHeadersComplete] = (major: number, minor: number, raw: string[] | undefined, method: number, url: string, _s: unknown, _m: unknown, upgrade: boolean, keepAlive: boolean) => {
+      conn.headStartedAt = 0;
+      conn.headersDone = true;
+      let pairs = raw ?? [];
+      if (conn.rawHead !== undefined) {
+        pairs = conn.rawHead.concat(pairs);
+        conn.rawHead = undefined;
+      }
+      const methodName = METHODS[method] ?? "GET";
+      if (upgrade) {
+        // Rebuilt from what was parsed (equivalent bytes); the rest of the read is appended in onData.
+        let head = `${methodName} ${url} HTTP/${major}.${minor}\r\n`;
+        for (let i = 0; i < pairs.length; i += 2) head += `${pairs[i]}: ${pairs[i + 1]}\r\n`;
+        conn.upgrade = { bytes: Buffer.from(`${head}\r\n`, "latin1") };
+        conn.stopped = true;
+        return STOP_UPGRADE;
+      }
+      const headers = headersOf(pairs);
+      const te = headers["transfer-encoding"];
+      const cl = headers["content-length"];
+      const hasBody = te !== undefined || (cl !== undefined && cl !== "0");
+      const http10 = major === 1 && minor === 0;
+      if (!keepAlive || conn.draining) conn.stopped = true;
+      const res = new H1Response(conn, methodName === "HEAD", http10, keepAlive && !conn.draining);
+      conn.queue.push(res);
+      let body: Readable = NO_BODY;
+      if (hasBody) {
+        const incoming = new IncomingBody(socket, () => {
+          if (conn.body === incoming) conn.body = undefined; // later chunks of it are dropped
+        });
+        conn.body = incoming;
+        body = incoming;
+        if (!http10 && conn.queue.length === 1 && String(headers.expect ?? "").toLowerCase() === "100-continue") socket.write(CONTINUE, "latin1");
+      } else {
+        conn.body = undefined;
+      }
+      options.request({ method: methodName, url, headers, body, hasBody, socket }, res);
+      return PARSE_BODY;
+    };
+    parser[kOnBody] = (chunk: Buffer) => {
+      conn.body?.deliver(chunk);
+    };
+    parser[kOnMessageComplete] = () => {
+      const body = conn.body;
+      conn.body = undefined;
+      body?.complete(conn.trailers);
+      conn.trailers = undefined;
+      if (conn.queue.length === 0 && !conn.upgrade) conn.idleSince = clock.now();
+    };
+    conn.onData = (chunk: Buffer) => {
+      if (conn.stopped && conn.upgrade === undefined && conn.queue.length === 0) return;
+      const ret = parser.execute(chunk);
+      if (typeof ret !== "number") {
+        const err = ret as ParseError;
+        reject(conn, err.code === "HPE_HEADER_OVERFLOW" ? 431 : 400, `malformed HTTP/1.1 request: ${err.reason ?? err.code}`);
+        return;
+      }
+      if (conn.upgrade !== undefined) {
+        const rest = chunk.subarray(ret);
+        if (rest.length > 0) conn.upgrade.bytes = Buffer.concat([conn.upgrade.bytes, rest]);
+        socket.pause();
+        if (conn.queue.length === 0) handOff(conn);
+      }
+    };
+    conn.onEnd = () => {
+      conn.peerEnded = true;
+      if (conn.queue.length === 0) socket.end();
+    };
+    conn.onClose = () => {
+      connections.delete(conn);
+      const body = conn.body;
+      conn.body = undefined;
+      body?.fail(Object.assign(new Error("aborted: the client closed the connection"), { code: "ECONNRESET" }));
+      const queue = conn.queue.splice(0);
+      for (const res of queue) res.closed();
+    };
+    conn.onDrainEvent = () => conn.queue[0]?.onDrain();
+    conn.onUpgradeReady = () => {
+      if (!socket.destroyed) handOff(conn);
+    };
+    socket.on("data", conn.onData).on("end", conn.onEnd).once("close", conn.onClose).on("drain", conn.onDrainEvent);
+    socket.on("error", noop);
+    if ((socket as Readable).isPaused()) socket.resume();
+    sweeping ??= clock.setTimeout(sweep, SWEEP_MS);
+  }
+
+  return {
+    accept,
+    drain() {
+      draining = true;
+      for (const conn of connections) {
+        conn.draining = true;
+        if (conn.queue.length === 0 && conn.headStartedAt === 0 && conn.body === undefined) conn.socket.end();
+      }
+    },
+    closeIdle() {
+      for (const conn of connections) if (conn.queue.length === 0 && conn.headStartedAt === 0 && conn.body === undefined) conn.socket.destroy();
+    },
+    destroyAll() {
+      sweeping?.cancel();
+      sweeping = undefined;
+      for (const conn of connections) conn.socket.destroy();
+    },
+  };
+}
