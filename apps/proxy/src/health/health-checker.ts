@@ -2,8 +2,12 @@
 // that has one is probed with `GET path` (Host: the check's host, default the cluster name) every
 // `interval`, each probe bounded by `timeout`; unhealthy_threshold consecutive failures take the
 // host out of balancing, healthy_threshold consecutive successes bring it back. Hosts start
-// healthy and are probed at once. Timers on the injected clock; probes use their own connections.
-import { Agent, request } from "undici";
+// healthy and are probed at once. Timers on the injected clock; probes use their own keep-alive
+// connection per host (h1-pool.ts), never the data path's.
+import { connect } from "node:net";
+import type { Readable } from "node:stream";
+import { hostOf } from "../upstream/connect";
+import { createH1Pool } from "../upstream/h1-pool";
 import type { Clock } from "../core/clock";
 import type { ConfigSnapshot } from "../core/runtime-config";
 import type { HealthCheck } from "../core/traffic-policy";
@@ -32,7 +36,6 @@ interface Checker {
 
 export function createHealthChecking(options: HealthCheckingOptions): HealthChecking {
   const { clock, onProbe } = options;
-  const agent = new Agent({ keepAliveTimeout: 60_000, pipelining: 1 });
   const checkers = new Map<HostStats, Checker>();
   const inFlight = new Set<Promise<void>>();
   let closed = false;
@@ -42,7 +45,15 @@ export function createHealthChecking(options: HealthCheckingOptions): HealthChec
     let controller: AbortController | undefined;
     let stopped = false;
     const stats = host.stats;
-    const url = `http://${host.address.includes(":") ? `[${host.address}]` : host.address}:${host.port}${hc.path}`;
+    const pool = createH1Pool(
+      {
+        connect: () => connect({ host: host.address, port: host.port }).setNoDelay(true),
+        authority: `${hostOf(host.address)}:${host.port}`,
+        keepAliveTimeoutMs: 60_000,
+        headersTimeoutMs: 0, // the probe's own timeout applies
+      },
+      () => clock.now(),
+    );
 
     async function probe(): Promise<void> {
       timer = undefined;
@@ -51,8 +62,8 @@ export function createHealthChecking(options: HealthCheckingOptions): HealthChec
       const deadline = clock.setTimeout(() => abort.abort(), hc.timeoutMs);
       let healthy = false;
       try {
-        const res = await request(url, { method: "GET", headers: { host: hc.host, "user-agent": "weft-health-check" }, signal: abort.signal, dispatcher: agent });
-        await res.body.dump();
+        const res = await pool.request({ method: "GET", path: hc.path, headers: { host: hc.host, "user-agent": "weft-health-check" }, body: null, signal: abort.signal });
+        if (res.body !== null && !Buffer.isBuffer(res.body)) await drain(res.body);
         healthy = hc.expectedStatuses.some(([from, to]) => res.statusCode >= from && res.statusCode < to);
       } catch {
         healthy = false;
@@ -93,6 +104,7 @@ export function createHealthChecking(options: HealthCheckingOptions): HealthChec
         stopped = true;
         timer?.cancel();
         controller?.abort();
+        pool.destroy();
       },
     };
   }
@@ -133,7 +145,13 @@ export function createHealthChecking(options: HealthCheckingOptions): HealthChec
       for (const c of checkers.values()) c.stop();
       checkers.clear();
       await Promise.allSettled([...inFlight]);
-      await agent.close();
     },
   };
+}
+
+/** Reads a probe's response body to its end (the connection is reused only after it). */
+function drain(body: Readable): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    body.once("end", resolve).once("error", reject).resume();
+  });
 }

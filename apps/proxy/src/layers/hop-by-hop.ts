@@ -1,5 +1,5 @@
 // Strips hop-by-hop headers (RFC 9110 §7.6.1) both ways: they describe one connection, not the
-// message, and undici refuses some of them. Also drops `expect` (Node already answered 100-continue)
+// message; each side's framing is the codec's own. Also drops `expect` (the sidecar already answered 100-continue)
 // and every header the Connection header names.
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from "node:http";
 import type { Layer } from "../core/layer";

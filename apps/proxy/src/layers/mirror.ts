@@ -77,7 +77,7 @@ export function mirrorLayer(params: MirrorLayerParams): Layer {
 /** A copy of the downstream body that never pushes back on it: dropped when it lags too far. */
 function tee(ctx: RequestContext): PassThrough {
   const copy = new PassThrough();
-  // The shadow's fate never matters: when its request fails, undici destroys this body with the error.
+  // The shadow's fate never matters: a failed shadow stops reading this copy, which is dropped once it lags too far.
   copy.on("error", ignore);
   const source = ctx.downstream;
   const onData = (chunk: Buffer) => {

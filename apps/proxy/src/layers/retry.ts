@@ -86,7 +86,7 @@ export function retryLayer(params: { clock: Clock; random: () => number }): Laye
       const cluster = ctx.cluster!;
       const state = cluster.state;
       if (ctx.hasBody) {
-        // Every attempt sends this buffer (undici reads a Buffer body without consuming it).
+        // Every attempt sends this buffer (a Buffer body is written, never consumed).
         const cl = ctx.headers["content-length"];
         const body = await bufferBody(ctx.downstream, cl === undefined ? undefined : Number(cl));
         ctx.requestBody = body;

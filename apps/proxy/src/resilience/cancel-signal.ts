@@ -1,6 +1,6 @@
 // A cheap cancellation signal for request deadlines: Node's AbortController costs ~5 µs to create,
 // too much for one per request, so timeouts use this object, which behaves as an AbortSignal for
-// its consumers (undici's `signal` option, the breaker queue, backoff sleeps): `aborted`, `reason`,
+// its consumers (the upstream pools' `signal`, the breaker queue, backoff sleeps): `aborted`, `reason`,
 // `throwIfAborted()`, add/removeEventListener("abort"). A child follows its parent's abort.
 type Listener = (event: { type: "abort" }) => void;
 
@@ -46,7 +46,7 @@ export class CancelSignal {
     return c;
   }
 
-  /** For APIs typed with AbortSignal (undici accepts any object with these members). */
+  /** For APIs typed with AbortSignal (the pools and sleeps use only these members). */
   asAbortSignal(): AbortSignal {
     return this as unknown as AbortSignal;
   }

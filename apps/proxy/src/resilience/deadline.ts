@@ -19,7 +19,7 @@ function cancelOf(signal: AbortSignal): CancelSignal {
 export function discardResponse(res: ProxyResponse): void {
   const body = res.body;
   if (body === null || Buffer.isBuffer(body)) return;
-  // undici's body reports its own destruction as an AbortError: expected here, not a failure.
+  // A destroyed body may report its own destruction as an error: expected here, not a failure.
   body.on("error", ignore);
   body.destroy();
 }

@@ -3,9 +3,11 @@
 // hold up another. A full queue drops the span; drops, exports and failed exports are counted from
 // the processor's own self-observability counter (`otel.sdk.processor.span.processed`).
 import { createNoopMeter, type Attributes, type Counter, type Meter, type MeterProvider } from "@opentelemetry/api";
-import { OTLPTraceExporter as OtlpGrpcExporter } from "@opentelemetry/exporter-trace-otlp-grpc";
-import { OTLPTraceExporter as OtlpHttpExporter } from "@opentelemetry/exporter-trace-otlp-proto";
-import { BatchSpanProcessor, type BufferConfig, type SpanExporter } from "@opentelemetry/sdk-trace-base";
+import { createRequire } from "node:module";
+import type { OTLPTraceExporter as OtlpGrpcExporter } from "@opentelemetry/exporter-trace-otlp-grpc";
+import type { OTLPTraceExporter as OtlpHttpExporter } from "@opentelemetry/exporter-trace-otlp-proto";
+import { BatchSpanProcessor, type BufferConfig, type ReadableSpan, type SpanExporter } from "@opentelemetry/sdk-trace-base";
+import type { ExportResult } from "@opentelemetry/core";
 
 /** An OTLP destination: gRPC (`TraceService/Export`) or HTTP (protobuf POST to the URL). */
 export interface OtlpEndpoint {
@@ -36,8 +38,41 @@ export interface ExportOptions {
 
 const PROCESSED = "otel.sdk.processor.span.processed";
 
+const load = createRequire(import.meta.url);
+
 function createExporter(endpoint: OtlpEndpoint, timeoutMillis: number): SpanExporter {
-  return endpoint.protocol === "grpc" ? new OtlpGrpcExporter({ url: endpoint.url, timeoutMillis }) : new OtlpHttpExporter({ url: endpoint.url, timeoutMillis });
+  if (endpoint.protocol === "grpc") {
+    const { OTLPTraceExporter } = load("@opentelemetry/exporter-trace-otlp-grpc") as { OTLPTraceExporter: typeof OtlpGrpcExporter };
+    return new OTLPTraceExporter({ url: endpoint.url, timeoutMillis });
+  }
+  const { OTLPTraceExporter } = load("@opentelemetry/exporter-trace-otlp-proto") as { OTLPTraceExporter: typeof OtlpHttpExporter };
+  return new OTLPTraceExporter({ url: endpoint.url, timeoutMillis });
+}
+
+/**
+ * The OTLP exporter, created with the first batch: the exporters and their generated protobuf code
+ * are ~12 MB of a sidecar's memory, spent only once a sampled span is actually exported.
+ */
+class LazyExporter implements SpanExporter {
+  private real: SpanExporter | undefined;
+
+  constructor(
+    private readonly endpoint: OtlpEndpoint,
+    private readonly timeoutMillis: number,
+  ) {}
+
+  export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
+    this.real ??= createExporter(this.endpoint, this.timeoutMillis);
+    this.real.export(spans, resultCallback);
+  }
+
+  shutdown(): Promise<void> {
+    return this.real?.shutdown() ?? Promise.resolve();
+  }
+
+  forceFlush(): Promise<void> {
+    return this.real?.forceFlush?.() ?? Promise.resolve();
+  }
 }
 
 /** A MeterProvider that only listens to the processor's "spans processed" counter. */
@@ -69,5 +104,5 @@ export function createSpanProcessors(endpoints: readonly OtlpEndpoint[], counter
     exportTimeoutMillis: timeout,
     selfObsMeterProvider: meterProvider,
   };
-  return endpoints.map((endpoint) => new BatchSpanProcessor(createExporter(endpoint, timeout), { ...config }));
+  return endpoints.map((endpoint) => new BatchSpanProcessor(new LazyExporter(endpoint, timeout), { ...config }));
 }

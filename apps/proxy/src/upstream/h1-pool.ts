@@ -236,7 +236,9 @@ export function createH1Pool(options: H1PoolOptions, now: () => number): H1Pool 
         if (conn.current === ex) conn.socket.destroy();
       });
       for (const c of ex.chunks) stream.deliver(c);
-      if (ex.complete) stream.complete(ex.trailers);
+      // Complete already (it had trailers): its readers attach once the layers above have the
+      // response — after this turn's promise continuations — so the trailers wait for them.
+      if (ex.complete) setImmediate(() => stream.complete(ex.trailers));
       ex.stream = stream;
       body = stream;
     }
@@ -314,24 +316,21 @@ export function createH1Pool(options: H1PoolOptions, now: () => number): H1Pool 
   }
 
   function dispatch(ex: Exchange): void {
+    const req = ex.req;
+    const signal = req.signal;
+    if (signal?.aborted) return ex.reject(abortError(signal));
     const conn = acquire();
     conn.current = ex;
     busy.add(conn);
     ex.sentAt = now();
-    const req = ex.req;
-    const signal = req.signal;
     if (signal !== undefined) {
-      if (signal.aborted) {
-        conn.current = undefined;
-        busy.delete(conn);
-        conn.socket.destroy();
-        ex.reject(abortError(signal));
-        return;
-      }
       ex.onAbort = () => {
         if (conn.current === ex && !ex.handedOver) {
+          // The connection is mid-exchange: it cannot serve anyone else.
           ex.handedOver = true;
           conn.current = undefined;
+          conn.dead = true;
+          busy.delete(conn);
           detach(ex);
           conn.socket.destroy();
           ex.reject(abortError(signal));

@@ -1,7 +1,8 @@
 // xDS matchers -> runtime matchers: StringMatcher (exact/prefix/suffix/contains/safe_regex,
 // ignore_case), route HeaderMatcher (incl. pseudo-headers, present, invert) and query parameter
 // matchers. Regexes are RE2 (re2-wasm), full-match as Envoy, compiled once and cached by pattern.
-import { RE2 } from "re2-wasm";
+// re2-wasm (its WebAssembly memory is ~25 MB of the process) loads with the first regex a config uses.
+import { createRequire } from "node:module";
 import type { HeaderMatcher } from "../../core/runtime-config";
 import type { QueryParameterMatcher, RegexMatcher, ValueMatcher } from "../../core/traffic-policy";
 import { firstSet, nack, NOT_YET } from "./wire";
@@ -13,6 +14,14 @@ const regexCache = new Map<string, RegexMatcher>();
 const REGEX_CACHE_MAX = 10_000;
 const MAX_PATTERN = 4_096; // characters
 
+type Re2Constructor = new (pattern: string, flags: string) => { test(input: string): boolean };
+let re2: Re2Constructor | undefined;
+
+function RE2(): Re2Constructor {
+  re2 ??= (createRequire(import.meta.url)("re2-wasm") as { RE2: Re2Constructor }).RE2;
+  return re2;
+}
+
 export function compileRegex(r: RegexMatcherWire | undefined, where: string, ignoreCase = false): RegexMatcher {
   const pattern = r?.regex;
   if (pattern === undefined || pattern === "") return nack(where, "regex is empty");
@@ -22,7 +31,8 @@ export function compileRegex(r: RegexMatcherWire | undefined, where: string, ign
   if (compiled === undefined) {
     try {
       // Full match, as Envoy's safe_regex: anchor the whole pattern.
-      const re = new RE2(`^(?:${pattern})$`, ignoreCase ? "iu" : "u");
+      const Re2 = RE2();
+      const re = new Re2(`^(?:${pattern})$`, ignoreCase ? "iu" : "u");
       // The dump (/config_dump) shows the pattern, not re2-wasm's internals.
       compiled = { test: (input: string) => re.test(input), toJSON: () => pattern } as RegexMatcher;
     } catch (err) {

@@ -1,0 +1,320 @@
+// The sidecar's own HTTP/1.1 codec on real loopback sockets: the downstream server (http1/server.ts)
+// against a raw TCP client, and the upstream pool (upstream/h1-pool.ts) against a raw TCP server,
+// so every byte on the wire is the test's to write or check. Timeouts run on a fake clock.
+import { createConnection, createServer, type Server, type Socket } from "node:net";
+import { PassThrough, Readable } from "node:stream";
+import { afterEach, describe, expect, it } from "vitest";
+import { createFakeClock } from "@weft/test-kit";
+import { createH1Server, type H1Request, type H1Response } from "../src/http1/server";
+import { createH1Pool } from "../src/upstream/h1-pool";
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const c of cleanups.splice(0)) c();
+});
+
+async function listen(server: Server): Promise<number> {
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  cleanups.push(() => server.close());
+  return (server.address() as { port: number }).port;
+}
+
+/** A raw client: writes bytes, collects everything the server sends until it closes (or `until` matches). */
+async function rawClient(port: number): Promise<{ socket: Socket; received: () => string; waitFor(re: RegExp): Promise<string>; closed: Promise<void> }> {
+  const socket = createConnection({ port, host: "127.0.0.1" });
+  cleanups.push(() => socket.destroy());
+  await new Promise<void>((resolve) => socket.once("connect", resolve));
+  let text = "";
+  const waiters: { re: RegExp; resolve: (s: string) => void }[] = [];
+  socket.on("data", (d: Buffer) => {
+    text += d.toString("latin1");
+    for (const w of waiters.splice(0)) {
+      if (w.re.test(text)) w.resolve(text);
+      else waiters.push(w);
+    }
+  });
+  const closed = new Promise<void>((resolve) => socket.once("close", () => resolve()));
+  return {
+    socket,
+    received: () => text,
+    waitFor: (re) => (re.test(text) ? Promise.resolve(text) : new Promise((resolve) => waiters.push({ re, resolve }))),
+    closed,
+  };
+}
+
+function startCodec(handler: (req: H1Request, res: H1Response) => void, clock = createFakeClock()) {
+  const handedOff: { socket: unknown; bytes: Buffer }[] = [];
+  const codec = createH1Server({
+    request: handler,
+    handOff: (socket, bytes) => {
+      handedOff.push({ socket, bytes });
+      socket.destroy();
+    },
+    clock,
+    keepAliveTimeoutMs: 65_000,
+    headersTimeoutMs: 70_000,
+  });
+  cleanups.push(() => codec.destroyAll());
+  const server = createServer({ allowHalfOpen: true }, (s) => codec.accept(s));
+  return { codec, clock, handedOff, port: listen(server) };
+}
+
+async function readAll(body: Readable): Promise<string> {
+  let text = "";
+  for await (const chunk of body) text += (chunk as Buffer).toString();
+  return text;
+}
+
+describe("HTTP/1.1 codec — downstream", () => {
+  it("answers pipelined requests in order, whatever order the answers are ready in", async () => {
+    let releaseFirst!: () => void;
+    const first = new Promise<void>((r) => (releaseFirst = r));
+    const { port } = startCodec((req, res) => {
+      if (req.url === "/slow") void first.then(() => res.writeHead(200, { "x-which": "slow" }).end(Buffer.from("slow")));
+      else res.writeHead(200, { "x-which": "fast" }).end(Buffer.from("fast"));
+    });
+    const c = await rawClient(await port);
+    c.socket.write("GET /slow HTTP/1.1\r\nhost: a\r\n\r\nGET /fast HTTP/1.1\r\nhost: a\r\n\r\n");
+    await new Promise((r) => setImmediate(r));
+    expect(c.received()).toBe(""); // the fast answer waits for the slow one
+    releaseFirst();
+    const text = await c.waitFor(/fast$/);
+    expect(text.indexOf("x-which: slow")).toBeLessThan(text.indexOf("x-which: fast"));
+    expect(text).toMatch(/^HTTP\/1\.1 200 OK\r\nx-which: slow\r\ncontent-length: 4\r\n\r\nslowHTTP\/1\.1 200 OK\r\nx-which: fast\r\ncontent-length: 4\r\n\r\nfast$/);
+  });
+
+  it("streams bodies chunked with trailers to HTTP/1.1 clients and until close to HTTP/1.0 clients", async () => {
+    const { port } = startCodec((req, res) => {
+      res.writeHead(200, { "content-type": "text/plain" });
+      res.write(Buffer.from("hello "));
+      res.addTrailers({ "grpc-status": "0" });
+      res.end(Buffer.from("world"));
+    });
+    const c11 = await rawClient(await port);
+    c11.socket.write("GET / HTTP/1.1\r\nhost: a\r\n\r\n");
+    expect(await c11.waitFor(/0\r\ngrpc-status: 0\r\n\r\n$/)).toMatch(/transfer-encoding: chunked\r\n\r\n6\r\nhello \r\n5\r\nworld\r\n0\r\ngrpc-status: 0\r\n\r\n$/);
+    const c10 = await rawClient(await port);
+    c10.socket.write("GET / HTTP/1.0\r\nhost: a\r\n\r\n");
+    await c10.closed;
+    expect(c10.received()).toMatch(/^HTTP\/1\.1 200 OK\r\ncontent-type: text\/plain\r\nconnection: close\r\n\r\nhello world$/);
+  });
+
+  it("keeps an HTTP/1.0 connection open only when asked, and says so", async () => {
+    const { port } = startCodec((_req, res) => res.writeHead(200, {}).end(Buffer.from("ok")));
+    const c = await rawClient(await port);
+    c.socket.write("GET / HTTP/1.0\r\nconnection: keep-alive\r\n\r\n");
+    expect(await c.waitFor(/ok$/)).toBe("HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: keep-alive\r\n\r\nok");
+    c.socket.write("GET / HTTP/1.0\r\n\r\n");
+    await c.closed;
+    expect(c.received()).toMatch(/connection: close\r\n\r\nok$/);
+  });
+
+  it("refuses a malformed request with 400 and an oversized head with 431, naming the problem, then closes", async () => {
+    const { port } = startCodec(() => expect.unreachable("no request should reach the handler"));
+    const bad = await rawClient(await port);
+    bad.socket.write("GET / HTTP/1.1\r\nbad header\r\n\r\n");
+    await bad.closed;
+    expect(bad.received()).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n[\s\S]*connection: close\r\n\r\nmalformed HTTP\/1\.1 request: /);
+    const big = await rawClient(await port);
+    big.socket.write(`GET / HTTP/1.1\r\nx-big: ${"a".repeat(20_000)}\r\n\r\n`);
+    await big.closed;
+    expect(big.received()).toMatch(/^HTTP\/1\.1 431 Request Header Fields Too Large\r\n/);
+  });
+
+  it("answers 100 Continue before reading the body; request bodies (chunked, with trailers) stream to the handler", async () => {
+    const bodies: string[] = [];
+    const trailers: unknown[] = [];
+    const { port } = startCodec((req, res) => {
+      expect(req.hasBody).toBe(true);
+      req.body.once("trailers", (t) => trailers.push(t));
+      void readAll(req.body).then((text) => {
+        bodies.push(text);
+        res.writeHead(201, {}).end(Buffer.from(text.toUpperCase()));
+      });
+    });
+    const c = await rawClient(await port);
+    c.socket.write("POST / HTTP/1.1\r\nhost: a\r\ntransfer-encoding: chunked\r\nexpect: 100-continue\r\n\r\n");
+    await c.waitFor(/^HTTP\/1\.1 100 Continue\r\n\r\n$/);
+    c.socket.write("3\r\nabc\r\n2\r\nde\r\n0\r\nx-sum: 5\r\n\r\n");
+    expect(await c.waitFor(/ABCDE$/)).toMatch(/HTTP\/1\.1 201 Created\r\ncontent-length: 5\r\n\r\nABCDE$/);
+    expect(bodies).toEqual(["abcde"]);
+    expect(trailers).toEqual([{ "x-sum": "5" }]);
+  });
+
+  it("HEAD: the declared length is kept, no body bytes are sent, and the connection stays usable", async () => {
+    const { port } = startCodec((req, res) => res.writeHead(200, { "content-length": 5 }).end(Buffer.from("hello")));
+    const c = await rawClient(await port);
+    c.socket.write("HEAD / HTTP/1.1\r\nhost: a\r\n\r\nGET / HTTP/1.1\r\nhost: a\r\n\r\n");
+    expect(await c.waitFor(/hello$/)).toBe("HTTP/1.1 200 OK\r\ncontent-length: 5\r\n\r\nHTTP/1.1 200 OK\r\ncontent-length: 5\r\n\r\nhello");
+  });
+
+  it("refuses to write a header value with a line break (no response splitting)", async () => {
+    const errors: string[] = [];
+    const { port } = startCodec((_req, res) => {
+      try {
+        res.writeHead(200, { "x-evil": "a\r\nset-cookie: stolen=1" });
+      } catch (err) {
+        errors.push((err as Error).message);
+        res.writeHead(500, {}).end(Buffer.from("no"));
+      }
+    });
+    const c = await rawClient(await port);
+    c.socket.write("GET / HTTP/1.1\r\nhost: a\r\n\r\n");
+    expect(await c.waitFor(/no$/)).not.toContain("stolen");
+    expect(errors).toEqual(['header "x-evil" has a value with control characters; it cannot be sent over HTTP/1.1']);
+  });
+
+  it("closes idle keep-alive connections and answers 408 to a head that never completes, on the clock", async () => {
+    const { port, clock } = startCodec((_req, res) => res.writeHead(204, {}).end());
+    const idle = await rawClient(await port);
+    idle.socket.write("GET / HTTP/1.1\r\nhost: a\r\n\r\n");
+    await idle.waitFor(/204 No Content\r\n\r\n$/);
+    const slow = await rawClient(await port);
+    slow.socket.write("GET / HTTP/1.1\r\nhost:");
+    // Let the partial head reach the server (a few loop turns on loopback; no timers).
+    for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+    clock.advance(64_000);
+    expect(idle.socket.destroyed).toBe(false);
+    clock.advance(7_000); // 65 s idle; 71 s into the slow head
+    await Promise.all([idle.closed, slow.closed]);
+    expect(slow.received()).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/);
+  });
+
+  it("hands an Upgrade request's connection over with the request's bytes, after earlier answers", async () => {
+    const { port, handedOff } = startCodec((_req, res) => res.writeHead(200, {}).end(Buffer.from("plain")));
+    const c = await rawClient(await port);
+    c.socket.write("GET /a HTTP/1.1\r\nhost: a\r\n\r\nGET /ws HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\nframe");
+    await c.closed;
+    expect(c.received()).toMatch(/plain$/);
+    expect(handedOff).toHaveLength(1);
+    expect(handedOff[0]!.bytes.toString("latin1")).toBe("GET /ws HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\nframe");
+  });
+});
+
+/** A raw upstream: each connection's bytes are handed to `onRequest`, which writes what it likes. */
+async function rawUpstream(onRequest: (socket: Socket, request: string, n: number) => void) {
+  let connections = 0;
+  const requests: string[] = [];
+  const server = createServer((socket) => {
+    connections++;
+    let n = 0;
+    socket.on("error", () => undefined);
+    socket.on("data", (d: Buffer) => {
+      const text = d.toString("latin1");
+      requests.push(text);
+      onRequest(socket, text, n++);
+    });
+  });
+  const port = await listen(server);
+  return { port, requests, connections: () => connections };
+}
+
+function poolTo(port: number, clock = createFakeClock(), headersTimeoutMs = 0) {
+  const pool = createH1Pool(
+    {
+      connect: () => createConnection({ port, host: "127.0.0.1" }),
+      authority: `127.0.0.1:${port}`,
+      keepAliveTimeoutMs: 4_000,
+      headersTimeoutMs,
+    },
+    () => clock.now(),
+  );
+  cleanups.push(() => pool.destroy());
+  return { pool, clock };
+}
+
+describe("HTTP/1.1 codec — upstream pool", () => {
+  it("returns a body that came with its head as one buffer, a longer one as a stream with trailers", async () => {
+    const up = await rawUpstream((s, req) => {
+      if (req.startsWith("GET /small")) s.write("HTTP/1.1 200 OK\r\ncontent-length: 5\r\n\r\nsmall");
+      else {
+        s.write("HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n4\r\npart\r\n");
+        setImmediate(() => s.write("4\r\n two\r\n0\r\ngrpc-status: 0\r\n\r\n"));
+      }
+    });
+    const { pool } = poolTo(up.port);
+    const small = await pool.request({ method: "GET", path: "/small", headers: { host: "svc" }, body: null });
+    expect(Buffer.isBuffer(small.body) && small.body.toString()).toBe("small");
+    const streamed = await pool.request({ method: "GET", path: "/stream", headers: { host: "svc" }, body: null });
+    const body = streamed.body as Readable;
+    const trailers = new Promise((resolve) => body.once("trailers", resolve));
+    expect(await readAll(body)).toBe("part two");
+    expect(await trailers).toEqual({ "grpc-status": "0" });
+    expect(up.connections()).toBe(1); // kept alive and reused
+    expect(up.requests[0]).toBe("GET /small HTTP/1.1\r\nhost: svc\r\n\r\n");
+  });
+
+  it("frames request bodies: a buffer with its length, a stream of unknown length chunked", async () => {
+    const up = await rawUpstream((s, req) => {
+      if (req.includes("hello") || req.endsWith("0\r\n\r\n")) s.write("HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n");
+    });
+    const { pool } = poolTo(up.port);
+    await pool.request({ method: "POST", path: "/b", headers: { host: "svc" }, body: Buffer.from("hello") });
+    const stream = new PassThrough();
+    const done = pool.request({ method: "POST", path: "/s", headers: { host: "svc" }, body: stream });
+    stream.write("ab");
+    stream.end("c");
+    await done;
+    expect(up.requests[0]).toBe("POST /b HTTP/1.1\r\nhost: svc\r\ncontent-length: 5\r\n\r\nhello");
+    expect(up.requests.slice(1).join("")).toBe("POST /s HTTP/1.1\r\nhost: svc\r\ntransfer-encoding: chunked\r\n\r\n2\r\nab\r\n1\r\nc\r\n0\r\n\r\n");
+  });
+
+  it("sends an idempotent request once more when the server closed the reused connection without answering; never a streamed POST", async () => {
+    const up = await rawUpstream((s, _req, n) => {
+      if (n === 0) s.write("HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok");
+      else s.destroy(); // the server's keep-alive timer fired just as the request arrived
+    });
+    const { pool } = poolTo(up.port);
+    await pool.request({ method: "GET", path: "/", headers: {}, body: null });
+    const again = await pool.request({ method: "GET", path: "/", headers: {}, body: null });
+    expect(String(again.body)).toBe("ok");
+    expect(up.connections()).toBe(2);
+    const body = Readable.from([Buffer.from("x")]);
+    await expect(pool.request({ method: "POST", path: "/", headers: {}, body })).rejects.toThrow();
+    expect(up.connections()).toBe(2); // not sent again
+  });
+
+  it("closes idle connections after the server's Keep-Alive hint and fails a missing head after headersTimeout, on the clock", async () => {
+    const up = await rawUpstream((s, req) => {
+      if (req.startsWith("GET /hint")) s.write("HTTP/1.1 200 OK\r\nkeep-alive: timeout=2\r\ncontent-length: 0\r\n\r\n");
+      // GET /hang: never answered
+    });
+    const { pool, clock } = poolTo(up.port, createFakeClock(), 30_000);
+    await pool.request({ method: "GET", path: "/hint", headers: {}, body: null });
+    expect(pool.connections()).toBe(1);
+    clock.advance(1_000); // the hint minus a second of margin
+    pool.sweep(clock.now());
+    expect(pool.connections()).toBe(0);
+    const hang = pool.request({ method: "GET", path: "/hang", headers: {}, body: null });
+    clock.advance(30_000);
+    pool.sweep(clock.now());
+    await expect(hang).rejects.toMatchObject({ code: "WEFT_HEADERS_TIMEOUT" });
+  });
+
+  it("rejects an invalid response naming the problem, and HEAD/204 answers have no body", async () => {
+    const up = await rawUpstream((s, req) => {
+      if (req.startsWith("HEAD")) s.write("HTTP/1.1 200 OK\r\ncontent-length: 10\r\n\r\n");
+      else if (req.startsWith("GET /none")) s.write("HTTP/1.1 204 No Content\r\n\r\n");
+      else s.write("HTTP/1.1 abc\r\n\r\n");
+    });
+    const { pool } = poolTo(up.port);
+    const head = await pool.request({ method: "HEAD", path: "/", headers: {}, body: null });
+    expect([head.statusCode, head.headers["content-length"], head.body]).toEqual([200, "10", null]);
+    const none = await pool.request({ method: "GET", path: "/none", headers: {}, body: null });
+    expect([none.statusCode, none.body]).toEqual([204, null]);
+    await expect(pool.request({ method: "GET", path: "/bad", headers: {}, body: null })).rejects.toMatchObject({
+      code: "WEFT_UPSTREAM_PROTOCOL",
+      message: expect.stringMatching(/^invalid HTTP\/1\.1 response from 127\.0\.0\.1:\d+: /),
+    });
+  });
+
+  it("an aborted request before its answer fails with the abort reason and frees nothing half-read", async () => {
+    const up = await rawUpstream(() => undefined);
+    const { pool } = poolTo(up.port);
+    const controller = new AbortController();
+    const pending = pool.request({ method: "GET", path: "/", headers: {}, body: null, signal: controller.signal });
+    controller.abort(new Error("route timeout"));
+    await expect(pending).rejects.toThrow("route timeout");
+    expect(pool.connections()).toBe(0);
+  });
+});
