@@ -141,6 +141,19 @@ describe("HTTP/1.1 codec — downstream", () => {
     expect(trailers).toEqual([{ "x-sum": "5" }]);
   });
 
+  it("answering before the request body ended closes the connection after the answer, reading the rest (no reset)", async () => {
+    const { port } = startCodec((_req, res) => res.writeHead(413, {}).end(Buffer.from("too big")));
+    const c = await rawClient(await port);
+    const errors: Error[] = [];
+    c.socket.on("error", (err) => errors.push(err));
+    c.socket.write("POST / HTTP/1.1\r\nhost: a\r\ncontent-length: 300000\r\n\r\n");
+    await c.waitFor(/too big$/);
+    c.socket.end(Buffer.alloc(300_000, 120));
+    await c.closed;
+    expect(c.received()).toBe("HTTP/1.1 413 Payload Too Large\r\ncontent-length: 7\r\nconnection: close\r\n\r\ntoo big");
+    expect(errors).toEqual([]);
+  });
+
   it("HEAD: the declared length is kept, no body bytes are sent, and the connection stays usable", async () => {
     const { port } = startCodec((req, res) => res.writeHead(200, { "content-length": 5 }).end(Buffer.from("hello")));
     const c = await rawClient(await port);

@@ -48,8 +48,8 @@ export class IncomingBody extends Readable {
     this.push(null);
   }
 
-  /** The connection failed before the message was complete. */
+  /** The connection failed before the message was complete (an error only for readers that listen for one, as node:http). */
   fail(err: Error): void {
-    if (!this.destroyed && !this.finished) this.destroy(err);
+    if (!this.destroyed && !this.finished) this.destroy(this.listenerCount("error") > 0 ? err : undefined);
   }
 }

@@ -166,7 +166,9 @@ export class H1Response {
   /** Sends (or holds) `out`, preceded by the head the first time. */
   private output(out: (Buffer | string)[], last: boolean): boolean {
     if (this.head !== "") {
-      const connection = !this.keepAlive || this.conn.draining ? "connection: close\r\n" : this.http10 ? "connection: keep-alive\r\n" : "";
+      // Complete before its request's body was: the connection ends after it (responseDone).
+      const early = last && this.conn.body !== undefined && this.conn.queue.length === 1 && this.conn.queue[0] === this;
+      const connection = !this.keepAlive || this.conn.draining || early ? "connection: close\r\n" : this.http10 ? "connection: keep-alive\r\n" : "";
       if (connection === "connection: close\r\n") this.keepAlive = false;
       out.unshift(`${this.head}${this.declaredLength}${this.framing === Framing.Chunked ? "transfer-encoding: chunked\r\n" : ""}${connection}\r\n`);
       this.head = "";
@@ -272,6 +274,9 @@ class Connection {
     if (!res.keepAlive) {
       this.stopped = true;
       this.socket.end();
+      // Whatever the client still sends is read and dropped (onData), so it sees our answer and
+      // FIN rather than a reset while it writes.
+      this.socket.resume();
       return;
     }
     const next = this.queue[0];
