@@ -177,20 +177,43 @@ describe("HTTP/1.1 codec — downstream", () => {
     expect(errors).toEqual(['header "x-evil" has a value with control characters; it cannot be sent over HTTP/1.1']);
   });
 
-  it("closes idle keep-alive connections and answers 408 to a head that never completes, on the clock", async () => {
-    const { port, clock } = startCodec((_req, res) => res.writeHead(204, {}).end());
-    const idle = await rawClient(await port);
-    idle.socket.write("GET / HTTP/1.1\r\nhost: a\r\n\r\n");
-    await idle.waitFor(/204 No Content\r\n\r\n$/);
+  it("answers 408 to a request head that never completes, on the clock", async () => {
+    const { port, clock } = startCodec(() => expect.unreachable("the head never completes"));
     const slow = await rawClient(await port);
     slow.socket.write("GET / HTTP/1.1\r\nhost:");
     // Let the partial head reach the server (a few loop turns on loopback; no timers).
     for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
-    clock.advance(64_000);
-    expect(idle.socket.destroyed).toBe(false);
-    clock.advance(7_000); // 65 s idle; 71 s into the slow head
-    await Promise.all([idle.closed, slow.closed]);
+    clock.advance(69_000);
+    expect(slow.socket.destroyed).toBe(false);
+    clock.advance(1_000);
+    await slow.closed;
     expect(slow.received()).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/);
+  });
+
+  it("closes a keep-alive connection idle for the keep-alive time (the socket's own timer), never one waiting for its answer", async () => {
+    let answer!: () => void;
+    const codec = createH1Server({
+      request: (req, res) => {
+        if (req.url === "/wait") answer = () => res.writeHead(204, {}).end();
+        else res.writeHead(204, {}).end();
+      },
+      handOff: (socket) => socket.destroy(),
+      clock: createFakeClock(),
+      keepAliveTimeoutMs: 40, // real time: this test waits ~0.1 s on it
+      headersTimeoutMs: 70_000,
+    });
+    cleanups.push(() => codec.destroyAll());
+    const port = await listen(createServer({ allowHalfOpen: true }, (s) => codec.accept(s)));
+    const waiting = await rawClient(port);
+    waiting.socket.write("GET /wait HTTP/1.1\r\nhost: a\r\n\r\n");
+    const idle = await rawClient(port);
+    idle.socket.write("GET / HTTP/1.1\r\nhost: a\r\n\r\n");
+    await idle.waitFor(/204 No Content\r\n\r\n$/);
+    await idle.closed; // closed by the server, idle
+    expect(waiting.socket.destroyed).toBe(false); // waited longer without I/O, but for its answer
+    answer();
+    expect(await waiting.waitFor(/204 No Content\r\n\r\n$/)).toBe("HTTP/1.1 204 No Content\r\n\r\n");
+    await waiting.closed;
   });
 
   it("hands an Upgrade request's connection over with the request's bytes, after earlier answers", async () => {

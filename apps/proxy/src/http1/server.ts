@@ -3,8 +3,8 @@
 // surface the exchange writes through (writeHead / write / end / trailers / close). Pipelined
 // requests are answered in order; a response is written with its head in one write when it is a
 // buffer. Upgrade and CONNECT requests leave this codec: the connection is handed, from that
-// request's head on, to node:http (WebSocket splicing, CONNECT tunnels). Idle keep-alive and
-// request-head timeouts are swept on the injected clock.
+// request's head on, to node:http (WebSocket splicing, CONNECT tunnels). Request-head timeouts are
+// swept on the injected clock; idle keep-alive connections close on the socket's own timer.
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from "node:http";
 import { Readable, type Duplex } from "node:stream";
 import type { Clock } from "../core/clock";
@@ -42,7 +42,7 @@ export interface H1ServerOptions {
   /** An Upgrade or CONNECT request: `socket` now belongs to the caller, `bytes` (its head onwards) put back. */
   handOff(socket: Duplex, bytes: Buffer): void;
   clock: Clock;
-  /** Idle time after which a keep-alive connection is closed, ms. */
+  /** Idle time (real time without I/O: the socket's timer) after which a keep-alive connection is closed, ms. */
   keepAliveTimeoutMs: number;
   /** Time a client has to send a complete request head, ms. */
   headersTimeoutMs: number;
@@ -65,6 +65,11 @@ const SWEEP_MS = 1_000;
 const CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n";
 
 function noop(): void {}
+
+/** The socket's inactivity timer (net and TLS sockets have one; other duplexes go without). */
+function idleTimer(socket: Duplex, ms: number): void {
+  (socket as Duplex & { setTimeout?: (ms: number) => unknown }).setTimeout?.(ms);
+}
 
 const enum Framing {
   Undecided,
@@ -233,6 +238,7 @@ class Connection {
   onClose: () => void = noop;
   onDrainEvent: () => void = noop;
   onUpgradeReady: () => void = noop;
+  onTimeout: () => void = noop;
 
   constructor(
     readonly socket: Duplex,
@@ -297,15 +303,13 @@ export function createH1Server(options: H1ServerOptions): H1Server {
   let draining = false;
   let sweeping: { cancel(): void } | undefined;
 
+  const idle = (conn: Connection) => conn.queue.length === 0 && conn.headStartedAt === 0 && conn.body === undefined;
+
   function sweep(): void {
     sweeping = undefined;
     const now = clock.now();
     for (const conn of connections) {
-      if (conn.headStartedAt > 0 && now - conn.headStartedAt >= options.headersTimeoutMs) {
-        reject(conn, 408, "no complete request head in time");
-      } else if (conn.queue.length === 0 && conn.headStartedAt === 0 && conn.body === undefined && conn.idleSince > 0 && now - conn.idleSince >= options.keepAliveTimeoutMs) {
-        conn.socket.destroy();
-      }
+      if (conn.headStartedAt > 0 && now - conn.headStartedAt >= options.headersTimeoutMs) reject(conn, 408, "no complete request head in time");
     }
     if (connections.size > 0) sweeping = clock.setTimeout(sweep, SWEEP_MS);
   }
@@ -326,7 +330,8 @@ export function createH1Server(options: H1ServerOptions): H1Server {
     const bytes = conn.upgrade!.bytes;
     conn.upgrade = undefined;
     connections.delete(conn);
-    socket.off("data", conn.onData).off("end", conn.onEnd).off("close", conn.onClose).off("drain", conn.onDrainEvent);
+    socket.off("data", conn.onData).off("end", conn.onEnd).off("close", conn.onClose).off("drain", conn.onDrainEvent).off("timeout", conn.onTimeout);
+    idleTimer(socket, 0);
     options.handOff(socket, bytes);
   }
 
@@ -426,6 +431,14 @@ export function createH1Server(options: H1ServerOptions): H1Server {
       if (!socket.destroyed) handOff(conn);
     };
     socket.on("data", conn.onData).on("end", conn.onEnd).once("close", conn.onClose).on("drain", conn.onDrainEvent);
+    // Keep-alive idle time is the socket's own timer — real time without I/O, refreshed by Node on
+    // every read and write, as node:http does — so no jump of an injected clock can close a
+    // connection a client is using. A connection waiting on a slow answer is not idle.
+    idleTimer(socket, options.keepAliveTimeoutMs);
+    conn.onTimeout = () => {
+      if (idle(conn)) socket.destroy();
+    };
+    socket.on("timeout", conn.onTimeout);
     socket.on("error", noop);
     if ((socket as Readable).isPaused()) socket.resume();
     sweeping ??= clock.setTimeout(sweep, SWEEP_MS);
@@ -437,11 +450,11 @@ export function createH1Server(options: H1ServerOptions): H1Server {
       draining = true;
       for (const conn of connections) {
         conn.draining = true;
-        if (conn.queue.length === 0 && conn.headStartedAt === 0 && conn.body === undefined) conn.socket.end();
+        if (idle(conn)) conn.socket.end();
       }
     },
     closeIdle() {
-      for (const conn of connections) if (conn.queue.length === 0 && conn.headStartedAt === 0 && conn.body === undefined) conn.socket.destroy();
+      for (const conn of connections) if (idle(conn)) conn.socket.destroy();
     },
     destroyAll() {
       sweeping?.cancel();
