@@ -226,7 +226,6 @@ class Connection {
   headersDone = false;
   /** clock.now() when the current request head began (0: not inside a head). */
   headStartedAt = 0;
-  idleSince: number;
   /** No further requests are read (a response said `connection: close`, or an upgrade is pending). */
   stopped = false;
   peerEnded = false;
@@ -240,12 +239,8 @@ class Connection {
   onUpgradeReady: () => void = noop;
   onTimeout: () => void = noop;
 
-  constructor(
-    readonly socket: Duplex,
-    private readonly now: () => number,
-  ) {
+  constructor(readonly socket: Duplex) {
     this.parser = createParser(HTTPParser.REQUEST);
-    this.idleSince = now();
   }
 
   send(out: (Buffer | string)[]): boolean {
@@ -292,7 +287,6 @@ class Connection {
     }
     // An upgrade waiting behind pipelined answers goes once they are written.
     if (this.upgrade !== undefined) return this.onUpgradeReady();
-    this.idleSince = this.now();
     if (this.peerEnded || this.draining) this.socket.end();
   }
 }
@@ -336,13 +330,12 @@ export function createH1Server(options: H1ServerOptions): H1Server {
   }
 
   function accept(socket: Duplex): void {
-    const conn = new Connection(socket, () => clock.now());
+    const conn = new Connection(socket);
     const parser = conn.parser;
     connections.add(conn);
     conn.draining = draining;
     parser[kOnMessageBegin] = () => {
       conn.headStartedAt = clock.now() || 1;
-      conn.idleSince = 0;
       conn.headersDone = false;
       conn.trailers = undefined;
     };
@@ -397,7 +390,6 @@ export function createH1Server(options: H1ServerOptions): H1Server {
       conn.body = undefined;
       body?.complete(conn.trailers);
       conn.trailers = undefined;
-      if (conn.queue.length === 0 && !conn.upgrade) conn.idleSince = clock.now();
     };
     conn.onData = (chunk: Buffer) => {
       if (conn.stopped && conn.upgrade === undefined && conn.queue.length === 0) return;
