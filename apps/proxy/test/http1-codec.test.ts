@@ -227,6 +227,86 @@ describe("HTTP/1.1 codec — downstream", () => {
   });
 });
 
+describe("HTTP/1.1 codec — downstream, connection edges", () => {
+  it("never dispatches a request that follows one ending the connection; the first is still answered", async () => {
+    const seen: string[] = [];
+    const { port } = startCodec((req, res) => {
+      seen.push(req.url);
+      setImmediate(() => res.writeHead(200, {}).end(Buffer.from(req.url)));
+    });
+    const c = await rawClient(await port);
+    c.socket.write("GET /a HTTP/1.1\r\nhost: a\r\nconnection: close\r\n\r\nDELETE /b HTTP/1.1\r\nhost: a\r\n\r\n");
+    await c.closed;
+    expect(seen).toEqual(["/a"]);
+    expect(c.received()).toBe("HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\n/a");
+  });
+
+  it("while draining, answers what is in flight with connection: close and never starts what arrives after", async () => {
+    const seen: string[] = [];
+    let answer!: () => void;
+    const { port, codec } = startCodec((req, res) => {
+      seen.push(req.url);
+      answer = () => res.writeHead(200, {}).end(Buffer.from("a"));
+    });
+    const c = await rawClient(await port);
+    c.socket.write("GET /a HTTP/1.1\r\nhost: a\r\n\r\n");
+    await expect.poll(() => seen).toEqual(["/a"]);
+    codec.drain();
+    c.socket.write("POST /b HTTP/1.1\r\nhost: a\r\ncontent-length: 1\r\n\r\nx");
+    for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+    answer();
+    await c.closed;
+    expect(seen).toEqual(["/a"]);
+    expect(c.received()).toBe("HTTP/1.1 200 OK\r\ncontent-length: 1\r\nconnection: close\r\n\r\na");
+  });
+
+  it("a client that stops in the middle of a request body: the body ends aborted, the exchange can answer", async () => {
+    const outcome: string[] = [];
+    const { port } = startCodec((req, res) => {
+      req.body.on("data", () => undefined);
+      req.body.once("end", () => outcome.push("end"));
+      req.body.once("close", () => {
+        outcome.push("close");
+        res.writeHead(400, {}).end(Buffer.from("incomplete body"));
+      });
+    });
+    const c = await rawClient(await port);
+    c.socket.end("POST / HTTP/1.1\r\nhost: a\r\ncontent-length: 100\r\n\r\n" + "x".repeat(50));
+    await c.closed;
+    expect(outcome).toEqual(["close"]);
+    expect(c.received()).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n[\s\S]*incomplete body$/);
+  });
+
+  it("a large request body read slowly leaves the connection reading: the next request is answered", async () => {
+    let upload: { req: H1Request; res: H1Response } | undefined;
+    const { port } = startCodec((req, res) => {
+      if (!req.hasBody) return void res.writeHead(200, {}).end(Buffer.from("next"));
+      upload = { req, res };
+    });
+    const c = await rawClient(await port);
+    c.socket.write(`POST / HTTP/1.1\r\nhost: a\r\ncontent-length: 200000\r\n\r\n${"y".repeat(200_000)}`);
+    // Nobody reads yet: the body's buffer fills and the codec pauses the socket.
+    await expect.poll(() => upload?.req.body.readableLength ?? 0).toBeGreaterThanOrEqual(16 * 1024);
+    const { req, res } = upload!;
+    res.writeHead(200, {}).end(Buffer.from(String((await readAll(req.body)).length)));
+    await c.waitFor(/200000$/);
+    c.socket.write("GET / HTTP/1.1\r\nhost: a\r\n\r\n");
+    expect(await c.waitFor(/next$/)).toMatch(/200000HTTP\/1\.1 200 OK\r\ncontent-length: 4\r\n\r\nnext$/);
+  });
+
+  it("tells an HTTP/1.0 keep-alive client connection: close when the body can only end with the connection", async () => {
+    const { port } = startCodec((_req, res) => {
+      res.writeHead(200, {});
+      res.write(Buffer.from("stream"));
+      res.end();
+    });
+    const c = await rawClient(await port);
+    c.socket.write("GET / HTTP/1.0\r\nconnection: keep-alive\r\n\r\n");
+    await c.closed;
+    expect(c.received()).toBe("HTTP/1.1 200 OK\r\nconnection: close\r\n\r\nstream");
+  });
+});
+
 /** A raw upstream: each connection's bytes are handed to `onRequest`, which writes what it likes. */
 async function rawUpstream(onRequest: (socket: Socket, request: string, n: number) => void) {
   let connections = 0;
@@ -352,5 +432,57 @@ describe("HTTP/1.1 codec — upstream pool", () => {
     controller.abort(new Error("route timeout"));
     await expect(pending).rejects.toThrow("route timeout");
     expect(pool.connections()).toBe(0);
+  });
+});
+
+describe("HTTP/1.1 codec — upstream pool, connection edges", () => {
+  it("reads a body that ends with the connection (no length, no chunks) to its end", async () => {
+    const up = await rawUpstream((s) => s.end("HTTP/1.1 200 OK\r\nconnection: close\r\n\r\nuntil the end"));
+    const { pool } = poolTo(up.port);
+    const res = await pool.request({ method: "GET", path: "/", headers: {}, body: null });
+    const body = res.body;
+    expect(Buffer.isBuffer(body) ? body.toString() : await readAll(body as Readable)).toBe("until the end");
+  });
+
+  it("a large answer read slowly: the connection goes back to the pool reading, and serves the next request", async () => {
+    const big = "z".repeat(300_000);
+    const up = await rawUpstream((s, req) => {
+      if (req.startsWith("GET /big")) s.write(`HTTP/1.1 200 OK\r\ncontent-length: ${big.length}\r\n\r\n${big}`);
+      else s.write("HTTP/1.1 200 OK\r\ncontent-length: 4\r\n\r\nnext");
+    });
+    const { pool } = poolTo(up.port);
+    const res = await pool.request({ method: "GET", path: "/big", headers: {}, body: null });
+    const body = res.body as Readable;
+    // Nobody reads yet: the body's buffer fills and the pool pauses the socket.
+    await expect.poll(() => body.readableLength).toBeGreaterThanOrEqual(16 * 1024);
+    expect((await readAll(body)).length).toBe(big.length);
+    const next = await pool.request({ method: "GET", path: "/next", headers: {}, body: null });
+    expect(String(next.body)).toBe("next");
+    expect(up.connections()).toBe(1);
+  });
+
+  it("refuses a connection that sends two responses to one request", async () => {
+    const up = await rawUpstream((s) => s.write("HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nhiHTTP/1.1 302 Found\r\nlocation: /evil\r\ncontent-length: 0\r\n\r\n"));
+    const { pool } = poolTo(up.port);
+    await expect(pool.request({ method: "GET", path: "/", headers: {}, body: null })).rejects.toMatchObject({ code: "WEFT_UPSTREAM_PROTOCOL" });
+  });
+
+  it("never sends a body that was aborted before its request went out; a timed-out request is not sent again", async () => {
+    const up = await rawUpstream((s, _req, n) => {
+      if (n === 0) s.write("HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n");
+      // later requests on the connection: never answered
+    });
+    const { pool, clock } = poolTo(up.port, createFakeClock(), 30_000);
+    const aborted = new PassThrough();
+    aborted.destroy();
+    await expect(pool.request({ method: "POST", path: "/", headers: { "content-length": "10" }, body: aborted })).rejects.toMatchObject({ code: "WEFT_BODY_FAILED" });
+    await pool.request({ method: "GET", path: "/first", headers: {}, body: null });
+    const slow = pool.request({ method: "GET", path: "/slow", headers: {}, body: null });
+    await expect.poll(() => up.requests.some((r) => r.startsWith("GET /slow"))).toBe(true);
+    clock.advance(30_000);
+    pool.sweep(clock.now());
+    await expect(slow).rejects.toMatchObject({ code: "WEFT_HEADERS_TIMEOUT" });
+    expect(up.requests.filter((r) => r.startsWith("GET /slow"))).toHaveLength(1);
+    expect(up.requests.some((r) => r.startsWith("POST"))).toBe(false);
   });
 });

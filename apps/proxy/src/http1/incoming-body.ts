@@ -43,6 +43,8 @@ export class IncomingBody extends Readable {
   /** The message is complete (with its trailer fields, if any). */
   complete(trailers: IncomingHttpHeaders | undefined): void {
     this.finished = true;
+    // Nothing more of this message is on the connection: let it read the next one.
+    this.source.resume();
     if (this.destroyed) return;
     if (trailers !== undefined) this.emit("trailers", trailers);
     this.push(null);

@@ -20,6 +20,7 @@ import {
   kOnMessageComplete,
   METHODS,
   PARSE_BODY,
+  SKIP_BODY,
   STOP_UPGRADE,
   type LlhttpParser,
   type ParseError,
@@ -125,7 +126,10 @@ export class H1Response {
 
   write(chunk: Buffer): boolean {
     if (this.writableEnded || this.destroyed) return false;
-    if (this.framing === Framing.Undecided) this.framing = this.http10 ? Framing.UntilClose : Framing.Chunked;
+    if (this.framing === Framing.Undecided) {
+      this.framing = this.http10 ? Framing.UntilClose : Framing.Chunked;
+      if (this.framing === Framing.UntilClose) this.keepAlive = false; // the body ends with the connection
+    }
     const out = this.framing === Framing.Chunked ? [chunkHeader(chunk.length), chunk, "\r\n"] : this.framing === Framing.None ? [] : [chunk];
     return this.output(out, false);
   }
@@ -228,6 +232,8 @@ class Connection {
   headStartedAt = 0;
   /** No further requests are read (a response said `connection: close`, or an upgrade is pending). */
   stopped = false;
+  /** Bytes are read and dropped: a request came after one that ends the connection (never dispatched). */
+  ignoring = false;
   peerEnded = false;
   draining = false;
   upgrade: { bytes: Buffer } | undefined = undefined;
@@ -303,7 +309,7 @@ export function createH1Server(options: H1ServerOptions): H1Server {
     sweeping = undefined;
     const now = clock.now();
     for (const conn of connections) {
-      if (conn.headStartedAt > 0 && now - conn.headStartedAt >= options.headersTimeoutMs) reject(conn, 408, "no complete request head in time");
+      if (!conn.ignoring && conn.headStartedAt > 0 && now - conn.headStartedAt >= options.headersTimeoutMs) reject(conn, 408, "no complete request head in time");
     }
     if (connections.size > 0) sweeping = clock.setTimeout(sweep, SWEEP_MS);
   }
@@ -346,6 +352,14 @@ export function createH1Server(options: H1ServerOptions): H1Server {
     parser[kOnHeadersComplete] = (major: number, minor: number, raw: string[] | undefined, method: number, url: string, _s: unknown, _m: unknown, upgrade: boolean, keepAlive: boolean) => {
       conn.headStartedAt = 0;
       conn.headersDone = true;
+      if (conn.stopped || (conn.draining && conn.queue.length > 0)) {
+        // After a request that ends the connection (Connection: close, HTTP/1.0, an upgrade, a
+        // drain): never sent on; the client retries it on a new connection.
+        conn.stopped = true;
+        conn.ignoring = true;
+        conn.rawHead = undefined;
+        return SKIP_BODY;
+      }
       let pairs = raw ?? [];
       if (conn.rawHead !== undefined) {
         pairs = conn.rawHead.concat(pairs);
@@ -372,6 +386,7 @@ export function createH1Server(options: H1ServerOptions): H1Server {
       if (hasBody) {
         const incoming = new IncomingBody(socket, () => {
           if (conn.body === incoming) conn.body = undefined; // later chunks of it are dropped
+          socket.resume();
         });
         conn.body = incoming;
         body = incoming;
@@ -392,9 +407,15 @@ export function createH1Server(options: H1ServerOptions): H1Server {
       conn.trailers = undefined;
     };
     conn.onData = (chunk: Buffer) => {
-      if (conn.stopped && conn.upgrade === undefined && conn.queue.length === 0) return;
+      if (conn.ignoring || (conn.stopped && conn.upgrade === undefined && conn.queue.length === 0)) return;
       const ret = parser.execute(chunk);
+      if (conn.ignoring) return;
       if (typeof ret !== "number") {
+        // Bytes after a request that ends the connection: its answer still goes out.
+        if (conn.stopped && conn.upgrade === undefined) {
+          conn.ignoring = true;
+          return;
+        }
         const err = ret as ParseError;
         reject(conn, err.code === "HPE_HEADER_OVERFLOW" ? 431 : 400, `malformed HTTP/1.1 request: ${err.reason ?? err.code}`);
         return;
@@ -408,6 +429,10 @@ export function createH1Server(options: H1ServerOptions): H1Server {
     };
     conn.onEnd = () => {
       conn.peerEnded = true;
+      // The client stopped sending in the middle of a request body: it can never complete.
+      const body = conn.body;
+      conn.body = undefined;
+      body?.fail(Object.assign(new Error("aborted: the client ended the connection in the middle of the request body"), { code: "ECONNRESET" }));
       if (conn.queue.length === 0) socket.end();
     };
     conn.onClose = () => {

@@ -126,6 +126,8 @@ class Connection {
   dead = false;
   /** Raw header pairs flushed by llhttp before the head completed (more than 32 fields). */
   rawHead: string[] | undefined = undefined;
+  /** The server sent more than one response to a request. */
+  desynced = false;
 
   constructor(
     readonly socket: UpstreamSocket,
@@ -154,6 +156,11 @@ export function createH1Pool(options: H1PoolOptions, now: () => number): H1Pool 
     parser[kOnHeadersComplete] = (_major: number, _minor: number, raw: string[] | undefined, _method: unknown, _url: unknown, status: number, _msg: unknown, upgrade: boolean, keepAlive: boolean) => {
       const ex = conn.current;
       if (ex === undefined) return SKIP_BODY;
+      if (ex.complete) {
+        // A second response to one request: the connection is out of step and cannot be trusted.
+        conn.desynced = true;
+        return SKIP_BODY;
+      }
       let pairs = raw ?? [];
       if (conn.rawHead !== undefined) {
         pairs = conn.rawHead.concat(pairs);
@@ -195,6 +202,8 @@ export function createH1Pool(options: H1PoolOptions, now: () => number): H1Pool 
       ex.stream?.complete(ex.trailers);
     };
     socket.on("data", (chunk: Buffer) => onData(conn, chunk));
+    // A body without length or chunking ends with the connection: llhttp completes it on finish().
+    socket.on("end", () => onEnd(conn));
     socket.on("error", (err: Error) => fail(conn, err));
     socket.on("close", () => fail(conn, errorWith(`upstream ${options.authority} closed the connection before the response was complete`, "WEFT_UPSTREAM_CLOSED")));
     return conn;
@@ -213,11 +222,24 @@ export function createH1Pool(options: H1PoolOptions, now: () => number): H1Pool 
       conn.socket.destroy(errorWith(`invalid HTTP/1.1 response from ${options.authority}: ${ret.reason ?? ret.code}`, "WEFT_UPSTREAM_PROTOCOL"));
       return;
     }
+    if (conn.desynced) {
+      conn.socket.destroy(errorWith(`${options.authority} sent more than one response to a request`, "WEFT_UPSTREAM_PROTOCOL"));
+      return;
+    }
     if (ex.status === 101) {
       conn.socket.destroy(errorWith(`${options.authority} switched protocols on a request that did not ask to`, "WEFT_UPSTREAM_PROTOCOL"));
       return;
     }
     if (ex.headers !== undefined && !ex.handedOver) handOver(ex, conn);
+    if (ex.complete) done(conn, ex);
+  }
+
+  function onEnd(conn: Connection): void {
+    const ex = conn.current;
+    if (ex === undefined || ex.headers === undefined || ex.complete) return;
+    const ret = conn.parser.finish();
+    if (ret !== undefined && typeof ret !== "number") return; // incomplete: 'close' fails it
+    if (!ex.handedOver) handOver(ex, conn);
     if (ex.complete) done(conn, ex);
   }
 
@@ -266,6 +288,8 @@ export function createH1Pool(options: H1PoolOptions, now: () => number): H1Pool 
       return;
     }
     conn.idleSince = now();
+    // Backpressure may have paused it while the last of the body was read.
+    if (conn.socket.isPaused()) conn.socket.resume();
     idle.push(conn);
   }
 
@@ -378,6 +402,7 @@ export function createH1Pool(options: H1PoolOptions, now: () => number): H1Pool 
       return;
     }
     // A stream: its declared length passes through; without one it is sent chunked.
+    if (body.destroyed) throw errorWith("the request body was aborted before it could be sent", "WEFT_BODY_FAILED");
     const declared = headers["content-length"];
     const length = declared === undefined ? -1 : Number(declared);
     const chunked = length < 0;
@@ -410,11 +435,13 @@ export function createH1Pool(options: H1PoolOptions, now: () => number): H1Pool 
       ex.sent = true;
     };
     const onError = (err: Error) => socket.destroy(errorWith(`the request body failed: ${err.message}`, "WEFT_BODY_FAILED"));
+    // Destroyed without an error (the client went away): the upstream must not wait for the rest.
+    const onClose = () => socket.destroy(errorWith("the request body was aborted before its end", "WEFT_BODY_FAILED"));
     // Listeners live only while this exchange writes its body (removed when it ends or the exchange does).
-    body.on("data", onData).once("end", onEnd).once("error", onError);
+    body.on("data", onData).once("end", onEnd).once("error", onError).once("close", onClose);
     socket.on("drain", onDrain);
     ex.detachBody = () => {
-      body.off("data", onData).off("end", onEnd).off("error", onError);
+      body.off("data", onData).off("end", onEnd).off("error", onError).off("close", onClose);
       socket.off("drain", onDrain);
     };
     if (body.isPaused()) body.resume();
@@ -449,6 +476,7 @@ export function createH1Pool(options: H1PoolOptions, now: () => number): H1Pool 
       for (const conn of busy) {
         const ex = conn.current;
         if (ex !== undefined && !ex.handedOver && t - ex.sentAt >= options.headersTimeoutMs) {
+          ex.answered = true; // a timeout, not a stale connection: never sent again
           conn.socket.destroy(errorWith(`no response head from ${options.authority} within ${options.headersTimeoutMs} ms`, "WEFT_HEADERS_TIMEOUT"));
         }
       }
