@@ -179,7 +179,10 @@ test.describe("with sidecars connected", () => {
     await expect(productToReviews).toContainText(/req\/s/);
     await expect(productToReviews).toContainText(/p99/);
 
-    // Every edge of this journey is drawn (above), so the structure is final: compare positions across refreshes.
+    // Every edge of this journey is drawn (above), so the structure is final: compare positions across
+    // refreshes, once the view is fitted to it.
+    const canvas = page.getByTestId("service-graph");
+    await expect.poll(async () => (await canvas.getAttribute("data-view-key")) === (await canvas.getAttribute("data-layout-key")), { timeout: 5_000 }).toBe(true);
     const boxes = async () =>
       page.locator("[data-node-id]").evaluateAll((els) => Object.fromEntries(els.map((e) => [e.getAttribute("data-node-id"), e.getBoundingClientRect().toJSON()])));
     const before = await boxes();

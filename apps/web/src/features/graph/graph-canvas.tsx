@@ -5,7 +5,7 @@
 import "@xyflow/react/dist/style.css";
 import { Background, BackgroundVariant, Controls, MarkerType, ReactFlow, ReactFlowProvider, useReactFlow, type NodeMouseHandler } from "@xyflow/react";
 import type { ServiceGraph } from "@weft/contracts";
-import { useEffect, useMemo, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import { ServiceNode } from "./service-node";
 import { createLayoutCache, toFlow, type ServiceFlowNode } from "./to-flow";
 import { TONE_STROKE, TrafficEdge } from "./traffic-edge";
@@ -42,9 +42,16 @@ function Canvas({ graph, onOpenNode }: GraphCanvasProps) {
   }, [graph, positions]);
 
   const { fitView } = useReactFlow();
+  // Fitted once per structure: metric pushes re-render (and may resize) nodes, never re-fit the view.
+  const fittedFor = useRef("");
+  const [settledKey, setSettledKey] = useState("");
   useEffect(() => {
+    if (fittedFor.current === key) return;
     // Wait a frame so newly added nodes are measured before fitting.
-    const t = setTimeout(() => void fitView({ padding: 0.08, maxZoom: 1.1, duration: 200 }), 60);
+    const t = setTimeout(() => {
+      fittedFor.current = key;
+      void fitView({ padding: 0.08, maxZoom: 1.1, duration: 200 }).then(() => setSettledKey(key));
+    }, 60);
     return () => clearTimeout(t);
   }, [key, fitView]);
 
@@ -53,7 +60,7 @@ function Canvas({ graph, onOpenNode }: GraphCanvasProps) {
   };
 
   return (
-    <div className="graph-canvas" data-testid="service-graph" data-layout-key={key}>
+    <div className="graph-canvas" data-testid="service-graph" data-layout-key={key} data-view-key={settledKey}>
       <ReactFlow
         nodes={nodes}
         edges={edges}
