@@ -48,18 +48,24 @@ export const ServiceMetricsInput = z.object({
   namespace: z.string().min(1).default("default"),
   window: TimeWindowSchema.default("5m"),
 });
-export const ServiceMetricsSchema = z.object({
-  service: z.string(),
-  namespace: z.string(),
+/** What a service's and an edge's metrics both carry: the window, series in total, per version and per route, failures by reason. */
+const METRICS_BREAKDOWN = {
   window: TimeWindowSchema,
   /** Seconds per point. */
   stepSeconds: z.number().int(),
   total: SeriesSchema,
+  /** Per version (of the service; of the edge's target). */
   byVersion: z.array(SeriesSchema),
   byRoute: z.array(SeriesSchema),
   /** Failed requests in the window by reason, most frequent first. */
   failuresByReason: z.array(z.object({ reason: FailureReasonSchema, count: z.number().int() })),
   source: TelemetrySourceSchema,
+};
+
+export const ServiceMetricsSchema = z.object({
+  service: z.string(),
+  namespace: z.string(),
+  ...METRICS_BREAKDOWN,
 });
 export type ServiceMetrics = z.infer<typeof ServiceMetricsSchema>;
 
@@ -129,14 +135,6 @@ export const EdgeMetricsInput = z.object({
 });
 export const EdgeMetricsSchema = z.object({
   edge: z.object({ source: z.string(), target: z.string() }),
-  window: TimeWindowSchema,
-  /** Seconds per point. */
-  stepSeconds: z.number().int(),
-  total: SeriesSchema,
-  /** Per version of the target. */
-  byVersion: z.array(SeriesSchema),
-  byRoute: z.array(SeriesSchema),
-  failuresByReason: z.array(z.object({ reason: FailureReasonSchema, count: z.number().int() })),
-  source: TelemetrySourceSchema,
+  ...METRICS_BREAKDOWN,
 });
 export type EdgeMetrics = z.infer<typeof EdgeMetricsSchema>;

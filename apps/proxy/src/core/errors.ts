@@ -33,3 +33,8 @@ export class ProxyError extends Error {
 export function isProxyError(err: unknown): err is ProxyError {
   return err instanceof ProxyError;
 }
+
+/** An Error with a stable `code` (as Node's own errors carry), for transport failures mapped later. */
+export function codedError(message: string, code: string): Error & { code: string } {
+  return Object.assign(new Error(message), { code });
+}

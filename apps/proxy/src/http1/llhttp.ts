@@ -113,3 +113,23 @@ export function headersOf(raw: readonly string[]): IncomingHttpHeaders {
   }
   return out;
 }
+
+/**
+ * A message head's raw header pairs: llhttp hands over the first ones early (`kOnHeaders`) when a
+ * head has more than 32 fields, and the rest with headers-complete.
+ */
+export class HeadPairs {
+  private flushed: string[] | undefined = undefined;
+
+  /** Pairs llhttp flushed before the head was complete. */
+  add(raw: readonly string[]): void {
+    (this.flushed ??= []).push(...raw);
+  }
+
+  /** All pairs of the head, given the ones that came with headers-complete; starts the next head empty. */
+  take(raw: string[] | undefined): string[] {
+    const flushed = this.flushed;
+    this.flushed = undefined;
+    return flushed === undefined ? (raw ?? []) : flushed.concat(raw ?? []);
+  }
+}

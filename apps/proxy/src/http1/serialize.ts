@@ -70,3 +70,14 @@ export function chunkHeader(length: number): string {
 export function lastChunk(trailers: OutgoingHttpHeaders | undefined): string {
   return trailers === undefined ? "0\r\n\r\n" : `${appendHeaders("0\r\n", trailers)}\r\n`;
 }
+
+/** Bodies up to this size travel in one buffer with their head (one write). */
+export const COALESCE_BYTES = 16 * 1024;
+
+/** A head (latin1) and a small body as one buffer, so the message goes out in one write. */
+export function joinHead(head: string, body: Buffer): Buffer {
+  const out = Buffer.allocUnsafe(head.length + body.length);
+  out.write(head, 0, "latin1");
+  body.copy(out, head.length);
+  return out;
+}

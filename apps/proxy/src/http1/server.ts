@@ -8,9 +8,11 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from "node:http";
 import { Readable, type Duplex } from "node:stream";
 import type { Clock } from "../core/clock";
+import { codedError } from "../core/errors";
 import { IncomingBody } from "./incoming-body";
 import {
   createParser,
+  HeadPairs,
   headersOf,
   HTTPParser,
   kOnBody,
@@ -25,7 +27,7 @@ import {
   type LlhttpParser,
   type ParseError,
 } from "./llhttp";
-import { bodylessStatus, chunkHeader, lastChunk, responseHeadLines } from "./serialize";
+import { bodylessStatus, chunkHeader, COALESCE_BYTES, joinHead, lastChunk, responseHeadLines } from "./serialize";
 
 export interface H1Request {
   method: string;
@@ -225,7 +227,7 @@ class Connection {
   readonly queue: H1Response[] = [];
   /** Body of the request being parsed. */
   body: IncomingBody | undefined = undefined;
-  rawHead: string[] | undefined = undefined;
+  readonly head = new HeadPairs();
   trailers: IncomingHttpHeaders | undefined = undefined;
   headersDone = false;
   /** clock.now() when the current request head began (0: not inside a head). */
@@ -256,14 +258,8 @@ class Connection {
       const only = out[0]!;
       return typeof only === "string" ? socket.write(only, "latin1") : socket.write(only);
     }
-    if (out.length === 2 && typeof out[0] === "string" && Buffer.isBuffer(out[1]) && out[1].length <= 16 * 1024) {
-      // Head + body in one buffer, one write.
-      const head = out[0];
-      const body = out[1];
-      const buf = Buffer.allocUnsafe(head.length + body.length);
-      buf.write(head, 0, "latin1");
-      body.copy(buf, head.length);
-      return socket.write(buf);
+    if (out.length === 2 && typeof out[0] === "string" && Buffer.isBuffer(out[1]) && out[1].length <= COALESCE_BYTES) {
+      return socket.write(joinHead(out[0], out[1]));
     }
     socket.cork();
     let ok = true;
@@ -346,7 +342,7 @@ export function createH1Server(options: H1ServerOptions): H1Server {
       conn.trailers = undefined;
     };
     parser[kOnHeaders] = (raw: string[]) => {
-      if (!conn.headersDone) (conn.rawHead ??= []).push(...raw);
+      if (!conn.headersDone) conn.head.add(raw);
       else conn.trailers = headersOf(raw);
     };
     parser[kOnHeadersComplete] = (major: number, minor: number, raw: string[] | undefined, method: number, url: string, _s: unknown, _m: unknown, upgrade: boolean, keepAlive: boolean) => {
@@ -357,14 +353,10 @@ export function createH1Server(options: H1ServerOptions): H1Server {
         // drain): never sent on; the client retries it on a new connection.
         conn.stopped = true;
         conn.ignoring = true;
-        conn.rawHead = undefined;
+        conn.head.take(raw);
         return SKIP_BODY;
       }
-      let pairs = raw ?? [];
-      if (conn.rawHead !== undefined) {
-        pairs = conn.rawHead.concat(pairs);
-        conn.rawHead = undefined;
-      }
+      const pairs = conn.head.take(raw);
       const methodName = METHODS[method] ?? "GET";
       if (upgrade) {
         // Rebuilt from what was parsed (equivalent bytes); the rest of the read is appended in onData.
@@ -432,14 +424,14 @@ export function createH1Server(options: H1ServerOptions): H1Server {
       // The client stopped sending in the middle of a request body: it can never complete.
       const body = conn.body;
       conn.body = undefined;
-      body?.fail(Object.assign(new Error("aborted: the client ended the connection in the middle of the request body"), { code: "ECONNRESET" }));
+      body?.fail(codedError("aborted: the client ended the connection in the middle of the request body", "ECONNRESET"));
       if (conn.queue.length === 0) socket.end();
     };
     conn.onClose = () => {
       connections.delete(conn);
       const body = conn.body;
       conn.body = undefined;
-      body?.fail(Object.assign(new Error("aborted: the client closed the connection"), { code: "ECONNRESET" }));
+      body?.fail(codedError("aborted: the client closed the connection", "ECONNRESET"));
       const queue = conn.queue.splice(0);
       for (const res of queue) res.closed();
     };

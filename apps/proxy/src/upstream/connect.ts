@@ -4,6 +4,7 @@
 // the connection is usable as a connect failure. Shared by HTTP/1.1, HTTP/2, upgrades and TCP.
 import { connect as netConnect, type Socket } from "node:net";
 import { connect as tlsConnect, type TLSSocket } from "node:tls";
+import { codedError } from "../core/errors";
 import type { Endpoint } from "../core/runtime-config";
 import type { UpstreamTls } from "../core/transport-config";
 import type { TlsMaterial } from "../tls/material";
@@ -31,7 +32,7 @@ export function isConnectError(err: unknown): boolean {
 }
 
 function connectError(message: string, code: string): Error {
-  return Object.assign(new Error(message), { code, [kConnectPhase]: true });
+  return Object.assign(codedError(message, code), { [kConnectPhase]: true });
 }
 
 export function noCertificateError(endpoint: Endpoint): Error {

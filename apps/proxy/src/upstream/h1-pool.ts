@@ -8,10 +8,12 @@
 // replayable body) — the race every keep-alive client meets.
 import type { IncomingHttpHeaders } from "node:http";
 import type { Readable } from "node:stream";
+import { codedError } from "../core/errors";
 import { IncomingBody } from "../http1/incoming-body";
 import {
   createParser,
   headersOf,
+  HeadPairs,
   HTTPParser,
   kOnBody,
   kOnHeaders,
@@ -22,7 +24,7 @@ import {
   STOP_UPGRADE,
   type LlhttpParser,
 } from "../http1/llhttp";
-import { chunkHeader, requestHead } from "../http1/serialize";
+import { chunkHeader, COALESCE_BYTES, joinHead, requestHead } from "../http1/serialize";
 import { kUpstreamPeer, type UpstreamSocket } from "./connect";
 
 export interface H1Request {
@@ -64,18 +66,12 @@ export interface H1Pool {
   connections(): number;
 }
 
-/** Request bodies up to this size are written with their head in one write. */
-const COALESCE_BYTES = 16 * 1024;
 const IDEMPOTENT = new Set(["GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"]);
 const BODY_METHODS = new Set(["POST", "PUT", "PATCH"]);
 
-function errorWith(message: string, code: string): Error {
-  return Object.assign(new Error(message), { code });
-}
-
 function abortError(signal: AbortSignal): Error {
   const reason: unknown = signal.reason;
-  return reason instanceof Error ? reason : errorWith("request aborted", "ABORT_ERR");
+  return reason instanceof Error ? reason : codedError("request aborted", "ABORT_ERR");
 }
 
 /** The server's `Keep-Alive: timeout=N` hint in ms, minus a second of margin; undefined without one. */
@@ -124,8 +120,7 @@ class Connection {
   idleSince = 0;
   keepAliveMs: number;
   dead = false;
-  /** Raw header pairs flushed by llhttp before the head completed (more than 32 fields). */
-  rawHead: string[] | undefined = undefined;
+  readonly head = new HeadPairs();
   /** The server sent more than one response to a request. */
   desynced = false;
 
@@ -150,7 +145,7 @@ export function createH1Pool(options: H1PoolOptions, now: () => number): H1Pool 
     parser[kOnHeaders] = (raw: string[]) => {
       const ex = conn.current;
       if (ex === undefined) return;
-      if (ex.headers === undefined) (conn.rawHead ??= []).push(...raw);
+      if (ex.headers === undefined) conn.head.add(raw);
       else ex.trailers = headersOf(raw);
     };
     parser[kOnHeadersComplete] = (_major: number, _minor: number, raw: string[] | undefined, _method: unknown, _url: unknown, status: number, _msg: unknown, upgrade: boolean, keepAlive: boolean) => {
@@ -161,11 +156,7 @@ export function createH1Pool(options: H1PoolOptions, now: () => number): H1Pool 
         conn.desynced = true;
         return SKIP_BODY;
       }
-      let pairs = raw ?? [];
-      if (conn.rawHead !== undefined) {
-        pairs = conn.rawHead.concat(pairs);
-        conn.rawHead = undefined;
-      }
+      const pairs = conn.head.take(raw);
       if (status < 200 && status !== 101) {
         ex.interim = true; // 100 Continue, 103 Early Hints: the real response follows
         return SKIP_BODY;
@@ -205,7 +196,7 @@ export function createH1Pool(options: H1PoolOptions, now: () => number): H1Pool 
     // A body without length or chunking ends with the connection: llhttp completes it on finish().
     socket.on("end", () => onEnd(conn));
     socket.on("error", (err: Error) => fail(conn, err));
-    socket.on("close", () => fail(conn, errorWith(`upstream ${options.authority} closed the connection before the response was complete`, "WEFT_UPSTREAM_CLOSED")));
+    socket.on("close", () => fail(conn, codedError(`upstream ${options.authority} closed the connection before the response was complete`, "WEFT_UPSTREAM_CLOSED")));
     return conn;
   }
 
@@ -219,15 +210,15 @@ export function createH1Pool(options: H1PoolOptions, now: () => number): H1Pool 
     ex.answered = true;
     const ret = conn.parser.execute(chunk);
     if (typeof ret !== "number") {
-      conn.socket.destroy(errorWith(`invalid HTTP/1.1 response from ${options.authority}: ${ret.reason ?? ret.code}`, "WEFT_UPSTREAM_PROTOCOL"));
+      conn.socket.destroy(codedError(`invalid HTTP/1.1 response from ${options.authority}: ${ret.reason ?? ret.code}`, "WEFT_UPSTREAM_PROTOCOL"));
       return;
     }
     if (conn.desynced) {
-      conn.socket.destroy(errorWith(`${options.authority} sent more than one response to a request`, "WEFT_UPSTREAM_PROTOCOL"));
+      conn.socket.destroy(codedError(`${options.authority} sent more than one response to a request`, "WEFT_UPSTREAM_PROTOCOL"));
       return;
     }
     if (ex.status === 101) {
-      conn.socket.destroy(errorWith(`${options.authority} switched protocols on a request that did not ask to`, "WEFT_UPSTREAM_PROTOCOL"));
+      conn.socket.destroy(codedError(`${options.authority} switched protocols on a request that did not ask to`, "WEFT_UPSTREAM_PROTOCOL"));
       return;
     }
     if (ex.headers !== undefined && !ex.handedOver) handOver(ex, conn);
@@ -388,10 +379,7 @@ export function createH1Pool(options: H1PoolOptions, now: () => number): H1Pool 
     if (Buffer.isBuffer(body)) {
       const head = requestHead(method, path, headers, `${host}content-length: ${body.length}\r\n`);
       if (body.length <= COALESCE_BYTES) {
-        const out = Buffer.allocUnsafe(head.length + body.length);
-        out.write(head, 0, "latin1");
-        body.copy(out, head.length);
-        socket.write(out);
+        socket.write(joinHead(head, body));
       } else {
         socket.cork();
         socket.write(head, "latin1");
@@ -402,7 +390,7 @@ export function createH1Pool(options: H1PoolOptions, now: () => number): H1Pool 
       return;
     }
     // A stream: its declared length passes through; without one it is sent chunked.
-    if (body.destroyed) throw errorWith("the request body was aborted before it could be sent", "WEFT_BODY_FAILED");
+    if (body.destroyed) throw codedError("the request body was aborted before it could be sent", "WEFT_BODY_FAILED");
     const declared = headers["content-length"];
     const length = declared === undefined ? -1 : Number(declared);
     const chunked = length < 0;
@@ -428,15 +416,15 @@ export function createH1Pool(options: H1PoolOptions, now: () => number): H1Pool 
       ex.detachBody?.();
       ex.detachBody = undefined;
       if (!chunked && written !== length) {
-        socket.destroy(errorWith(`request body was ${written} bytes but content-length said ${length}`, "WEFT_BODY_LENGTH"));
+        socket.destroy(codedError(`request body was ${written} bytes but content-length said ${length}`, "WEFT_BODY_LENGTH"));
         return;
       }
       if (chunked) socket.write("0\r\n\r\n", "latin1");
       ex.sent = true;
     };
-    const onError = (err: Error) => socket.destroy(errorWith(`the request body failed: ${err.message}`, "WEFT_BODY_FAILED"));
+    const onError = (err: Error) => socket.destroy(codedError(`the request body failed: ${err.message}`, "WEFT_BODY_FAILED"));
     // Destroyed without an error (the client went away): the upstream must not wait for the rest.
-    const onClose = () => socket.destroy(errorWith("the request body was aborted before its end", "WEFT_BODY_FAILED"));
+    const onClose = () => socket.destroy(codedError("the request body was aborted before its end", "WEFT_BODY_FAILED"));
     // Listeners live only while this exchange writes its body (removed when it ends or the exchange does).
     body.on("data", onData).once("end", onEnd).once("error", onError).once("close", onClose);
     socket.on("drain", onDrain);
@@ -477,7 +465,7 @@ export function createH1Pool(options: H1PoolOptions, now: () => number): H1Pool 
         const ex = conn.current;
         if (ex !== undefined && !ex.handedOver && t - ex.sentAt >= options.headersTimeoutMs) {
           ex.answered = true; // a timeout, not a stale connection: never sent again
-          conn.socket.destroy(errorWith(`no response head from ${options.authority} within ${options.headersTimeoutMs} ms`, "WEFT_HEADERS_TIMEOUT"));
+          conn.socket.destroy(codedError(`no response head from ${options.authority} within ${options.headersTimeoutMs} ms`, "WEFT_HEADERS_TIMEOUT"));
         }
       }
     },

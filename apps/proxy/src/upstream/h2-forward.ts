@@ -5,6 +5,7 @@
 import { constants, type ClientHttp2Stream, type IncomingHttpHeaders as H2Headers } from "node:http2";
 import type { OutgoingHttpHeaders } from "node:http";
 import type { Readable } from "node:stream";
+import { codedError } from "../core/errors";
 import type { ProxyResponse } from "../core/layer";
 import type { RequestContext } from "../core/request-context";
 import type { H2Session } from "./h2-sessions";
@@ -62,7 +63,7 @@ export function forwardH2(ctx: RequestContext, entry: H2Session, body: Readable 
     };
     const onClose = () => {
       cleanup();
-      reject(Object.assign(new Error(`stream closed before response headers (RST_STREAM code ${stream.rstCode ?? "?"})`), { code: "ERR_HTTP2_STREAM_ERROR" }));
+      reject(codedError(`stream closed before response headers (RST_STREAM code ${stream.rstCode ?? "?"})`, "ERR_HTTP2_STREAM_ERROR"));
     };
     stream.once("response", onResponse).once("error", onError).once("close", onClose);
     if (signal !== undefined) {

@@ -3,6 +3,7 @@
 // the next request opens a new one. Sessions of endpoints that left the config, or of an older TLS
 // certificate, are closed gracefully: their in-flight streams finish, new streams go elsewhere.
 import { connect, constants, type ClientHttp2Session } from "node:http2";
+import { codedError } from "../core/errors";
 import type { Endpoint } from "../core/runtime-config";
 import type { UpstreamTls } from "../core/transport-config";
 import type { TlsMaterial } from "../tls/material";
@@ -67,7 +68,7 @@ export function createH2Sessions(options: H2SessionsOptions = {}): H2Sessions {
       if (tls !== undefined && (socket as { alpnProtocol?: string | false } | undefined)?.alpnProtocol !== "h2") {
         // auto_config over TLS and the server chose HTTP/1.1: the caller falls back to an HTTP/1.1 pool.
         forget(key, entry);
-        session.destroy(Object.assign(new Error("the upstream negotiated HTTP/1.1 (ALPN)"), { code: ALPN_HTTP1 }), constants.NGHTTP2_NO_ERROR);
+        session.destroy(codedError("the upstream negotiated HTTP/1.1 (ALPN)", ALPN_HTTP1), constants.NGHTTP2_NO_ERROR);
       }
     });
     session.setTimeout(idleTimeoutMs, () => session.close());
