@@ -75,6 +75,8 @@ if (BOOST !== 0 && process.getuid?.() !== 0) {
   process.exit(2);
 }
 const NICE = -BOOST;
+/** "Idle" RSS is read after this long without traffic (V8 shrinks the heap ~15 s after start-up or load). */
+const IDLE_SETTLE_MS = 30_000;
 const KEYS: TargetKey[] = ["direct", "nginx", "weft", "weft-traced", "nginx-mtls", "weft-mtls"];
 const only = new Set(args.only.split(",").map((s) => s.trim()) as TargetKey[]);
 for (const k of only) {
@@ -118,7 +120,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 }
 // A hard bound on the whole run: every phase is bounded, this catches anything that hangs.
 const perRun = only.size * (WARMUP + SECONDS + 5 + QUIET_WAIT_S + ATTEMPTS * (LATENCY_SECONDS + 2 + 2 + QUIET_WAIT_S));
-const budgetMs = (120 + RUNS * perRun * 2) * 1000;
+const budgetMs = (120 + 2 * IDLE_SETTLE_MS / 1000 + RUNS * perRun * 2) * 1000;
 setTimeout(() => {
   console.error(`the benchmark exceeded its time budget (${Math.round(budgetMs / 1000)} s): stopping`);
   void cleanup(true).finally(() => process.exit(1));
@@ -157,9 +159,14 @@ async function main(): Promise<number> {
     nice: NICE,
     attempts: ATTEMPTS,
   };
-  await sleep(3000); // let start-up garbage be collected before the idle reading
-  const idleRssMiB = new Map(topology.targets.map((t) => [t.key, rssMiB(t.pids())] as const));
-  const results: Results = { runs: new Map(), idleRssMiB, idleRssAfterMiB: new Map() };
+  // RSS twice before any load: 3 s after start (start-up garbage still held) and idle, once V8's
+  // memory reducer has had IDLE_SETTLE_MS without traffic to give the start-up heap back.
+  const readRss = () => new Map(topology!.targets.map((t) => [t.key, rssMiB(t.pids())] as const));
+  await sleep(3000);
+  const startRssMiB = readRss();
+  console.log(`RSS idle: waiting ${IDLE_SETTLE_MS / 1000} s without traffic …`);
+  await sleep(IDLE_SETTLE_MS - 3000);
+  const results: Results = { runs: new Map(), startRssMiB, idleRssMiB: readRss(), idleRssAfterMiB: new Map() };
   for (let run = 1; run <= RUNS; run++) {
     let direct: { p50: number; p99: number } | undefined;
     for (const t of topology.targets) {
@@ -172,8 +179,9 @@ async function main(): Promise<number> {
       results.runs.set(t.key, [...(results.runs.get(t.key) ?? []), s]);
     }
   }
-  await sleep(3000);
-  for (const t of topology.targets) results.idleRssAfterMiB.set(t.key, rssMiB(t.pids()));
+  console.log(`RSS idle after load: waiting ${IDLE_SETTLE_MS / 1000} s without traffic …`);
+  await sleep(IDLE_SETTLE_MS);
+  results.idleRssAfterMiB = readRss();
 
   const { pass } = printReport(summarise(results), {
     runs: RUNS,

@@ -1,11 +1,8 @@
 // The mesh model as the API sees it: inputs (zod, validated at the controller's edge) and outputs.
 // Cross-resource rules (a split naming an unknown version) live in the controller's domain.
 import { z } from "zod";
-import { IdSchema, LabelsSchema, NameSchema, NamespaceSchema, PortSchema } from "./names";
+import { IdSchema, LabelsSchema, NameSchema, NamespaceSchema, PortSchema, ProtocolSchema } from "./names";
 import { RoutePolicySchema, ServicePolicySchema } from "./policy";
-
-export const ProtocolSchema = z.enum(["http", "grpc", "tcp"], { error: "must be one of http, grpc, tcp" });
-export type Protocol = z.infer<typeof ProtocolSchema>;
 
 export const EndpointHealthSchema = z.enum(["healthy", "unhealthy", "draining"], {
   error: "must be one of healthy, unhealthy, draining",

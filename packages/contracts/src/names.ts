@@ -12,6 +12,10 @@ export const NameSchema = z
 
 export const NamespaceSchema = NameSchema;
 
+/** How a service speaks: HTTP (1.1 or 2), gRPC, or opaque TCP. */
+export const ProtocolSchema = z.enum(["http", "grpc", "tcp"], { error: "must be one of http, grpc, tcp" });
+export type Protocol = z.infer<typeof ProtocolSchema>;
+
 export const PortSchema = z
   .number({ error: "must be a number" })
   .int("must be a whole number")

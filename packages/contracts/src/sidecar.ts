@@ -2,8 +2,7 @@
 // the xDS Node (`node.id`, `node.cluster` = service name, `node.metadata.weft` = this object).
 // A Node without `metadata.weft` is treated as a generic xDS client (Envoy, proxyless gRPC).
 import { z } from "zod";
-import { LabelsSchema, NameSchema, NamespaceSchema, PortSchema } from "./names";
-import { ProtocolSchema } from "./mesh";
+import { LabelsSchema, NameSchema, NamespaceSchema, PortSchema, ProtocolSchema } from "./names";
 
 export const SidecarMetadataSchema = z.object({
   service: NameSchema,
