@@ -30,7 +30,7 @@ export function endpointTls(ctx: RequestContext): UpstreamTls | undefined {
 
 async function forwardH1(ctx: RequestContext, pools: UpstreamPools, tls: UpstreamTls | undefined, body: Readable | Buffer | null): Promise<ProxyResponse> {
   const pool = pools.http1(ctx.endpoint!, tls, ctx.cluster!.config.connectTimeoutMs);
-  const upstream = await pool.request({ method: ctx.method, path: ctx.path, headers: ctx.headers, body, ...(ctx.signal ? { signal: ctx.signal } : {}) });
+  const upstream = await pool.request({ method: ctx.method, path: ctx.path, headers: ctx.headers, body, signal: ctx.signal });
   if (upstream.peer !== undefined) ctx.upstreamPeer = upstream.peer;
   return { status: upstream.statusCode, headers: upstream.headers, body: upstream.body };
 }
