@@ -94,10 +94,62 @@ function serviceDefinition(service: protobuf.Service): ServiceDefinition {
   return methods as ServiceDefinition;
 }
 
+/** Packages whose types only describe options (validation rules, API annotations): never on the wire. */
+const ANNOTATION_PACKAGES = ["validate", "udpa.annotations", "xds.annotations", "envoy.annotations"] as const;
+/** Field options that change encoding or decoding; every other option is documentation or validation. */
+const WIRE_OPTIONS = new Set(["packed", "default"]);
+
+type JsonNode = { nested?: Record<string, JsonNode>; fields?: Record<string, JsonNode>; options?: Record<string, unknown>; extend?: string; [k: string]: unknown };
+
+function stripJson(node: JsonNode): void {
+  if (node.options !== undefined) {
+    const kept = Object.entries(node.options).filter(([name]) => WIRE_OPTIONS.has(name));
+    if (kept.length > 0) node.options = Object.fromEntries(kept);
+    else delete node.options;
+  }
+  for (const group of [node.nested, node.fields]) {
+    if (group === undefined) continue;
+    for (const [name, child] of Object.entries(group)) {
+      // Extensions of google.protobuf.*Options declare custom options (validation rules, annotations).
+      if (child.extend !== undefined) delete group[name];
+      else stripJson(child);
+    }
+  }
+}
+
+/**
+ * The Root Weft keeps: the parsed one re-built from its JSON form without options, option-only
+ * packages, extensions and descriptor.proto's types. Parsed names are slices of each .proto file's
+ * text, so the parsed Root kept ~1 MB of proto source alive; with the options it also held ~1.5 MB
+ * that nothing on the wire uses (2.6 MB of heap less per process). resolveAll() fails here, at
+ * start, if a type still needed was dropped.
+ */
+function compactRoot(parsed: protobuf.Root): protobuf.Root {
+  const json = parsed.toJSON() as JsonNode;
+  const at = (path: string) => path.split(".").reduce<JsonNode | undefined>((node, key) => node?.nested?.[key], json);
+  for (const pkg of ANNOTATION_PACKAGES) {
+    const dot = pkg.lastIndexOf(".");
+    const parent = dot === -1 ? json : at(pkg.slice(0, dot));
+    delete parent?.nested?.[pkg.slice(dot + 1)];
+  }
+  const wellKnown = at("google.protobuf")?.nested;
+  if (wellKnown !== undefined) {
+    for (const name of Object.keys(wellKnown)) if (DESCRIPTOR_TYPES.test(name)) delete wellKnown[name];
+  }
+  stripJson(json);
+  // Through a string: fresh strings, nothing shared with the parsed files' text.
+  const root = protobuf.Root.fromJSON(JSON.parse(JSON.stringify(json)) as protobuf.INamespace);
+  root.resolveAll();
+  return root;
+}
+
+/** descriptor.proto's messages and enums (needed to parse custom options, not to encode anything). */
+const DESCRIPTOR_TYPES = /^(FileDescriptorSet|\w*DescriptorProto|\w*Options|UninterpretedOption|SourceCodeInfo|GeneratedCodeInfo|FeatureSet\w*|Edition|SymbolVisibility)$/;
+
 let cached: Protos | undefined;
 
-export function loadProtos(): Protos {
-  if (cached) return cached;
+/** PROTO_FILES parsed as they are, options and all (what loadProtos compacts; tests compare the two). */
+export function parseProtoFiles(): protobuf.Root {
   const dirs = includeDirs();
   const root = new protobuf.Root();
   root.resolvePath = (_origin, target) => {
@@ -109,6 +161,12 @@ export function loadProtos(): Protos {
   };
   root.loadSync([...PROTO_FILES], { keepCase: true });
   root.resolveAll();
+  return root;
+}
+
+export function loadProtos(): Protos {
+  if (cached) return cached;
+  const root = compactRoot(parseProtoFiles());
   const pick = (name: string) => {
     const service = serviceDefinition(root.lookupService(name));
     return makeGenericClientConstructor(service, name) as ServiceClientConstructor & { service: ServiceDefinition };

@@ -1,0 +1,69 @@
+// loadProtos keeps a compacted Root (no options, no option-only packages): it must describe every
+// wire type exactly as the parsed .proto files do, and encode the same bytes.
+import protobuf from "protobufjs";
+import { describe, expect, it } from "vitest";
+import { loadProtos, parseProtoFiles, TypeName } from "./index";
+
+function typesOf(ns: protobuf.NamespaceBase, out: protobuf.Type[] = []): protobuf.Type[] {
+  for (const child of ns.nestedArray) {
+    if (child instanceof protobuf.Type) out.push(child);
+    if (child instanceof protobuf.Namespace || child instanceof protobuf.Type) typesOf(child, out);
+  }
+  return out;
+}
+
+/** What decides a field's encoding and its decoded shape. */
+function wireShape(f: protobuf.Field): unknown[] {
+  return [f.id, f.type, f.repeated, f.map, f.packed, f.optional, f.partOf?.name, f.defaultValue, Boolean(f.hasPresence), f.resolvedType?.fullName];
+}
+
+const OPTION_ONLY = /^\.(validate|udpa\.annotations|xds\.annotations|envoy\.annotations)\.|^\.google\.protobuf\.(\w*DescriptorProto|\w*Options|FileDescriptorSet|UninterpretedOption|SourceCodeInfo|GeneratedCodeInfo|FeatureSet\w*|Edition|SymbolVisibility)(\.|$)/;
+
+describe("loadProtos' compacted Root", () => {
+  const parsed = parseProtoFiles();
+  const compact = loadProtos().root;
+
+  it("keeps every wire type with the same fields, numbers, types, packing and presence", () => {
+    let compared = 0;
+    for (const type of typesOf(parsed)) {
+      if (OPTION_ONLY.test(type.fullName)) {
+        expect(compact.lookup(type.fullName), `${type.fullName} is only used by options`).toBeNull();
+        continue;
+      }
+      const kept = compact.lookupType(type.fullName);
+      expect(Object.keys(kept.fields).sort(), type.fullName).toEqual(Object.keys(type.fields).sort());
+      for (const field of type.fieldsArray) expect(wireShape(kept.fields[field.name]!), `${type.fullName}.${field.name}`).toEqual(wireShape(field));
+      compared++;
+    }
+    expect(compared).toBeGreaterThan(300);
+  });
+
+  it("drops the options and the option-only packages", () => {
+    expect(compact.lookup("validate")).toBeNull();
+    expect(compact.lookup("udpa.annotations")).toBeNull();
+    expect(compact.lookup("google.protobuf.FieldOptions")).toBeNull();
+    // The parsed files carry validation rules and annotations there.
+    expect(parsed.lookupType(TypeName.Cluster).fields["name"]!.options).toEqual({ "(validate.rules).string.min_len": 1 });
+    expect(compact.lookupType(TypeName.Cluster).fields["name"]!.options).toBeUndefined();
+  });
+
+  it("encodes the same bytes as the parsed files (packed repeated scalars, Any, enums, maps)", () => {
+    const route = {
+      name: "r",
+      virtual_hosts: [
+        {
+          name: "vh",
+          domains: ["a.ns", "a.ns:80"],
+          retry_policy: { retry_on: "5xx", num_retries: { value: 3 }, retriable_status_codes: [503, 504, 429], per_try_timeout: { seconds: "1", nanos: 5 } },
+          routes: [{ match: { prefix: "/", headers: [{ name: "x", present_match: true }] }, route: { cluster: "c", timeout: { seconds: "2" } } }],
+          typed_per_filter_config: { f: { type_url: "type.googleapis.com/google.protobuf.Empty", value: new Uint8Array() } },
+        },
+      ],
+    };
+    const encode = (root: protobuf.Root) => {
+      const t = root.lookupType(TypeName.RouteConfiguration);
+      return Buffer.from(t.encode(t.fromObject(route)).finish()).toString("hex");
+    };
+    expect(encode(compact)).toBe(encode(parsed));
+  });
+});
