@@ -1,5 +1,6 @@
-// V8 garbage-collector settings for the sidecar process; imported first by main.ts, before any other
-// module runs. Not applied by createSidecar: tests and embedders keep their process as it is.
+// V8 garbage-collector settings for the sidecar process, imported first by main.ts (the libraries the
+// bundle imports load before it; the request path's objects are all allocated after). Not applied by
+// createSidecar: tests and embedders keep their process as it is.
 //
 // Allocation-site pretenuring off. Under saturated load many request objects are in flight across a
 // young-generation collection, so V8 starts allocating objects from those sites directly in the old
