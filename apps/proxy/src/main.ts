@@ -1,7 +1,7 @@
 // Composition root: environment -> sidecar -> signal handling. SIGTERM/SIGINT stop accepting,
 // drain in-flight requests for up to DRAIN_MS, then exit; a second signal exits at once.
-// First: the process's V8 settings, before any other module allocates.
-import "./core/gc-tuning";
+// First: the process's V8 settings, before the sidecar's own modules run.
+import "./core/apply-gc-tuning";
 import { pino } from "pino";
 import { ConfigError, loadConfig } from "./env";
 import { createSidecar } from "./sidecar";

@@ -1,6 +1,6 @@
-// V8 garbage-collector settings for the sidecar process, imported first by main.ts (the libraries the
-// bundle imports load before it; the request path's objects are all allocated after). Not applied by
-// createSidecar: tests and embedders keep their process as it is.
+// V8 garbage-collector settings for the sidecar process. Applied by apply-gc-tuning.ts, which main.ts
+// imports first (the libraries the bundle imports load before it; the request path's objects are all
+// allocated after); not by createSidecar: tests and embedders keep their process as it is.
 //
 // Allocation-site pretenuring off. Under saturated load many request objects are in flight across a
 // young-generation collection, so V8 starts allocating objects from those sites directly in the old
@@ -11,14 +11,11 @@
 // promotes ~10-40 KB; at 1 000 req/s the sidecar used ~20 % less CPU and its p99 latency went from
 // 3-7 ms to ~1 ms (docs/benchmarks.md). The sidecar has no long-lived objects allocated in bulk that
 // pretenuring would help.
-import { setFlagsFromString } from "node:v8";
-
 export const SIDECAR_V8_FLAGS = ["--no-allocation-site-pretenuring"] as const;
 
-/** An operator's own choice on the command line or in NODE_OPTIONS wins over the sidecar's. */
-function chosenByOperator(flag: string): boolean {
-  const name = flag.replace(/^--(no-)?/, "");
-  return [...process.execArgv, ...(process.env.NODE_OPTIONS ?? "").split(/\s+/)].some((arg) => arg.replace(/^--(no-)?/, "").replace(/_/g, "-") === name);
+/** The sidecar's flags minus those the operator set (either polarity, `-`/`_` alike) on the command line or in NODE_OPTIONS. */
+export function v8FlagsToApply(execArgv: readonly string[], nodeOptions: string | undefined): string[] {
+  const name = (arg: string) => arg.replace(/^--(no-)?/, "").split("=")[0]!.replace(/_/g, "-");
+  const chosen = new Set([...execArgv, ...(nodeOptions ?? "").split(/\s+/)].filter((a) => a.startsWith("--")).map(name));
+  return SIDECAR_V8_FLAGS.filter((flag) => !chosen.has(name(flag)));
 }
-
-for (const flag of SIDECAR_V8_FLAGS) if (!chosenByOperator(flag)) setFlagsFromString(flag);

@@ -1,0 +1,5 @@
+// The sidecar process's V8 settings (gc-tuning.ts), applied on import: main.ts imports this first.
+import { setFlagsFromString } from "node:v8";
+import { v8FlagsToApply } from "./gc-tuning";
+
+for (const flag of v8FlagsToApply(process.execArgv, process.env.NODE_OPTIONS)) setFlagsFromString(flag);
