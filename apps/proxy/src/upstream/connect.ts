@@ -18,14 +18,31 @@ export interface UpstreamConnectOptions {
   /** ALPN to offer on TLS (ignored for plaintext). */
   alpn: readonly string[];
   connectTimeoutMs: number;
+  /**
+   * Plaintext only: bytes read are handed to this callback in SHARED_READ_BUFFER (valid only during
+   * the call) instead of 'data' events with a fresh buffer each; the socket is then marked with
+   * kSharedReads. Ignored for TLS.
+   */
+  onRead?: (bytes: Buffer) => void;
 }
+
+/**
+ * One read buffer for every plaintext upstream connection that asks for it (node:net `onread`). A
+ * socket read otherwise allocates a new 64 KiB backing store and an ArrayBuffer the young-generation
+ * collector has to sweep: one per response on a keep-alive connection. Reads are delivered
+ * synchronously, one at a time, so one buffer serves all; a reader keeps no view of it (the HTTP/1.1
+ * pool's parser copies body bytes out, test/h1-shared-reads.test.ts).
+ */
+export const SHARED_READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
+/** Set on a socket whose reads go to its onRead callback (SHARED_READ_BUFFER), not to 'data'. */
+export const kSharedReads = Symbol("weft.sharedReads");
 
 /** Set on errors raised while connecting (refused, timed out, TLS handshake or peer identity). */
 export const kConnectPhase = Symbol("weft.connectPhase");
 /** On a TLS socket: the SPIFFE ID the server proved. */
 export const kUpstreamPeer = Symbol("weft.upstreamPeer");
 
-export type UpstreamSocket = (Socket | TLSSocket) & { [kUpstreamPeer]?: string };
+export type UpstreamSocket = (Socket | TLSSocket) & { [kUpstreamPeer]?: string; [kSharedReads]?: true };
 
 export function isConnectError(err: unknown): boolean {
   return (err as { [kConnectPhase]?: boolean } | null)?.[kConnectPhase] === true;
@@ -51,7 +68,24 @@ export function openUpstreamSocket(o: UpstreamConnectOptions): UpstreamSocket {
   const { endpoint } = o;
   let socket: UpstreamSocket;
   if (o.tls === undefined) {
-    socket = netConnect({ host: endpoint.address, port: endpoint.port });
+    const onRead = o.onRead;
+    if (onRead === undefined) {
+      socket = netConnect({ host: endpoint.address, port: endpoint.port });
+    } else {
+      socket = netConnect({
+        host: endpoint.address,
+        port: endpoint.port,
+        // `true`: keep reading (a reader that needs backpressure pauses the socket itself).
+        onread: {
+          buffer: SHARED_READ_BUFFER,
+          callback: (n: number, buf: Uint8Array) => {
+            onRead((buf as Buffer).subarray(0, n));
+            return true;
+          },
+        },
+      });
+      socket[kSharedReads] = true;
+    }
   } else {
     const material = o.material;
     if (material === undefined) throw noCertificateError(endpoint);

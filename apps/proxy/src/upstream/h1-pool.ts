@@ -25,7 +25,7 @@ import {
   type LlhttpParser,
 } from "../http1/llhttp";
 import { chunkHeader, COALESCE_BYTES, joinHead, requestHead } from "../http1/serialize";
-import { kUpstreamPeer, type UpstreamSocket } from "./connect";
+import { kSharedReads, kUpstreamPeer, type UpstreamSocket } from "./connect";
 
 export interface H1Request {
   method: string;
@@ -46,8 +46,11 @@ export interface H1Response {
 }
 
 export interface H1PoolOptions {
-  /** Opens a connection (connect-phase errors are marked, see connect.ts). */
-  connect(): UpstreamSocket;
+  /**
+   * Opens a connection (connect-phase errors are marked, see connect.ts). A plaintext connection
+   * may deliver its reads to `onRead` in a shared buffer (marked kSharedReads); others emit 'data'.
+   */
+  connect(onRead: (bytes: Buffer) => void): UpstreamSocket;
   /** `Host` for requests that carry none. */
   authority: string;
   keepAliveTimeoutMs: number;
@@ -139,9 +142,19 @@ export function createH1Pool(options: H1PoolOptions, now: () => number): H1Pool 
   let closing = false;
 
   function open(): Connection {
-    const socket = options.connect();
-    const conn = new Connection(socket, options.keepAliveTimeoutMs);
+    // Reads cannot arrive before `conn` is set: the socket is still connecting.
+    let conn: Connection | undefined;
+    const socket = options.connect((bytes) => onData(conn!, bytes));
+    conn = new Connection(socket, options.keepAliveTimeoutMs);
+    return listen(conn);
+  }
+
+  function listen(conn: Connection): Connection {
+    const socket = conn.socket;
     const parser = conn.parser;
+    // On a shared read buffer (reused by the next read) nothing here may keep a view of a read:
+    // llhttp's binding hands body bytes over as copies and head fields as strings.
+    const sharedReads = socket[kSharedReads] === true;
     parser[kOnHeaders] = (raw: string[]) => {
       const ex = conn.current;
       if (ex === undefined) return;
@@ -192,7 +205,7 @@ export function createH1Pool(options: H1PoolOptions, now: () => number): H1Pool 
       ex.complete = true;
       ex.stream?.complete(ex.trailers);
     };
-    socket.on("data", (chunk: Buffer) => onData(conn, chunk));
+    if (!sharedReads) socket.on("data", (chunk: Buffer) => onData(conn, chunk));
     // A body without length or chunking ends with the connection: llhttp completes it on finish().
     socket.on("end", () => onEnd(conn));
     socket.on("error", (err: Error) => fail(conn, err));

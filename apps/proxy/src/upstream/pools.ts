@@ -81,7 +81,7 @@ export function createUpstreamPools(options: UpstreamPoolsOptions = {}): Upstrea
         const alpn = tls === undefined ? [] : HTTP1_ALPN;
         const pool = createH1Pool(
           {
-            connect: () => openUpstreamSocket({ endpoint, tls, material, alpn, connectTimeoutMs }),
+            connect: (onRead) => openUpstreamSocket({ endpoint, tls, material, alpn, connectTimeoutMs, onRead }),
             authority: `${hostOf(endpoint.address)}:${endpoint.port}`,
             keepAliveTimeoutMs,
             headersTimeoutMs,
