@@ -98,6 +98,8 @@ function serviceDefinition(service: protobuf.Service): ServiceDefinition {
 const ANNOTATION_PACKAGES = ["validate", "udpa.annotations", "xds.annotations", "envoy.annotations"] as const;
 /** Field options that change encoding or decoding; every other option is documentation or validation. */
 const WIRE_OPTIONS = new Set(["packed", "default"]);
+/** descriptor.proto's messages and enums (needed to parse custom options, not to encode anything). */
+const DESCRIPTOR_TYPES = /^(FileDescriptorSet|\w*DescriptorProto|\w*Options|UninterpretedOption|SourceCodeInfo|GeneratedCodeInfo|FeatureSet\w*|Edition|SymbolVisibility)$/;
 
 type JsonNode = { nested?: Record<string, JsonNode>; fields?: Record<string, JsonNode>; options?: Record<string, unknown>; extend?: string; [k: string]: unknown };
 
@@ -120,9 +122,9 @@ function stripJson(node: JsonNode): void {
 /**
  * The Root Weft keeps: the parsed one re-built from its JSON form without options, option-only
  * packages, extensions and descriptor.proto's types. Parsed names are slices of each .proto file's
- * text, so the parsed Root kept ~1 MB of proto source alive; with the options it also held ~1.5 MB
- * that nothing on the wire uses (2.6 MB of heap less per process). resolveAll() fails here, at
- * start, if a type still needed was dropped.
+ * text, so the parsed Root kept ~1 MB of proto source alive, and the options and option-only types
+ * another ~1 MB that nothing on the wire uses (loadProtos: 5.4 -> 3.5 MB of heap per process).
+ * resolveAll() fails here, at start, if a type still needed was dropped.
  */
 function compactRoot(parsed: protobuf.Root): protobuf.Root {
   const json = parsed.toJSON() as JsonNode;
@@ -142,9 +144,6 @@ function compactRoot(parsed: protobuf.Root): protobuf.Root {
   root.resolveAll();
   return root;
 }
-
-/** descriptor.proto's messages and enums (needed to parse custom options, not to encode anything). */
-const DESCRIPTOR_TYPES = /^(FileDescriptorSet|\w*DescriptorProto|\w*Options|UninterpretedOption|SourceCodeInfo|GeneratedCodeInfo|FeatureSet\w*|Edition|SymbolVisibility)$/;
 
 let cached: Protos | undefined;
 
