@@ -1,4 +1,5 @@
-// The only reader of process.env: validates the WEFT_* variables (zod) into a typed SidecarConfig.
+// The only reader of process.env: validates the WEFT_* variables (zod) into a typed SidecarConfig, and
+// hands NODE_OPTIONS to the V8 settings (core/gc-tuning.ts).
 // Errors name the variable and say what is expected. Empty values count as unset.
 import { hostname } from "node:os";
 import { join } from "node:path";
@@ -145,6 +146,11 @@ const EnvSchema = z.object({
   WEFT_ACCESS_LOG: z.preprocess(unsetIfEmpty, z.string().default("off")),
   WEFT_ACCESS_LOG_SAMPLING: ratio(1),
 });
+
+/** NODE_OPTIONS as the process was started with: V8 flags there win over the sidecar's own (core/gc-tuning.ts). */
+export function nodeOptions(env: Record<string, string | undefined> = process.env): string | undefined {
+  return env.NODE_OPTIONS;
+}
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): SidecarConfig {
   const parsed = EnvSchema.safeParse(env);

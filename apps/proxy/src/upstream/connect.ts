@@ -69,23 +69,23 @@ export function openUpstreamSocket(o: UpstreamConnectOptions): UpstreamSocket {
   let socket: UpstreamSocket;
   if (o.tls === undefined) {
     const onRead = o.onRead;
-    if (onRead === undefined) {
-      socket = netConnect({ host: endpoint.address, port: endpoint.port });
-    } else {
-      socket = netConnect({
-        host: endpoint.address,
-        port: endpoint.port,
-        // `true`: keep reading (a reader that needs backpressure pauses the socket itself).
-        onread: {
-          buffer: SHARED_READ_BUFFER,
-          callback: (n: number, buf: Uint8Array) => {
-            onRead((buf as Buffer).subarray(0, n));
-            return true;
-          },
-        },
-      });
-      socket[kSharedReads] = true;
-    }
+    socket = netConnect({
+      host: endpoint.address,
+      port: endpoint.port,
+      // `true`: keep reading (a reader that needs backpressure pauses the socket itself).
+      ...(onRead === undefined
+        ? {}
+        : {
+            onread: {
+              buffer: SHARED_READ_BUFFER,
+              callback: (n: number, buf: Uint8Array) => {
+                onRead((buf as Buffer).subarray(0, n));
+                return true;
+              },
+            },
+          }),
+    });
+    if (onRead !== undefined) socket[kSharedReads] = true;
   } else {
     const material = o.material;
     if (material === undefined) throw noCertificateError(endpoint);
