@@ -1,6 +1,6 @@
 // Composition root: environment -> sidecar -> signal handling. SIGTERM/SIGINT stop accepting,
 // drain in-flight requests for up to DRAIN_MS, then exit; a second signal exits at once.
-// First: the process's V8 settings, before the sidecar's own modules run.
+// First: the process's V8 settings (only env.ts, which it reads NODE_OPTIONS through, loads before).
 import "./core/apply-gc-tuning";
 import { pino } from "pino";
 import { ConfigError, loadConfig } from "./env";
