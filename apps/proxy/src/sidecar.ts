@@ -43,7 +43,7 @@ import { createReportStream } from "./telemetry/report-stream";
 import { createWindowSource } from "./telemetry/report-window";
 import { createTracing } from "./tracing/tracing";
 import type { ExportOptions } from "./tracing/span-export";
-import { createAdminServer } from "./admin/admin-server";
+import { createAdminServer, type AdminHandlers } from "./admin/admin-server";
 import { readiness, type ConfigOrigin } from "./admin/readiness";
 import { configDump } from "./admin/config-dump";
 
@@ -175,11 +175,15 @@ export async function createSidecar(config: SidecarConfig, options: SidecarOptio
     tls: currentTls,
     tcp: tcpInbound,
   });
-  // Late-bound: the admin server exists before xDS, whose status it reports.
-  let adminHandlers: Parameters<typeof createAdminServer>[0] | undefined;
+  // Late-bound: the admin server listens before the certificate and the saved config are read
+  // and before xDS starts; until then it answers "starting" (503).
+  let adminHandlers: Pick<AdminHandlers, "ready" | "configDump"> = {
+    ready: () => ({ ready: false, reason: "starting: reading the workload certificate and the last good config from the state directory", controllerConnected: false }),
+    configDump: () => undefined,
+  };
   const admin = createAdminServer({
-    ready: () => adminHandlers!.ready(),
-    configDump: () => adminHandlers!.configDump(),
+    ready: () => adminHandlers.ready(),
+    configDump: () => adminHandlers.configDump(),
     metrics: () => metrics.render(),
     metricsContentType: metrics.contentType,
   });
@@ -296,8 +300,6 @@ export async function createSidecar(config: SidecarConfig, options: SidecarOptio
         accessLog: config.accessLog,
       },
     }),
-    metrics: () => metrics.render(),
-    metricsContentType: metrics.contentType,
   };
 
   logger.info({ ports, app: config.app, controller: config.controller, identity: identity ? config.caAddress : "none (no WEFT_JOIN_TOKEN)", stateDir: config.stateDir }, "sidecar listening");

@@ -1,8 +1,14 @@
 // Admin endpoints: /live, /ready before and after config, /metrics after traffic, /config_dump.
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startAdsTestServer, startEchoServer, type AdsTestServer, type EchoServer } from "@weft/test-kit";
 import { send, startTestSidecar, waitForMesh, type TestSidecar } from "./support/harness";
 import { setMesh } from "./support/xds-fixtures";
+import { CONFIG_FILE } from "../src/discovery/persist-config";
 
 let ads: AdsTestServer;
 let app: EchoServer;
@@ -105,5 +111,45 @@ describe("admin", () => {
     const r = await send(`${sidecar.adminUrl}/stats`);
     expect(r.status).toBe(404);
     expect(r.json().error).toContain("/config_dump");
+  });
+});
+
+/** A loopback port nothing listens on right now. */
+function unusedPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer().once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+describe("admin while the sidecar starts", () => {
+  it("answers /ready and /config_dump with 503 'starting' before the state directory is read, without crashing", async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), "weft-starting-"));
+    // The saved config as a FIFO: reading it blocks until the test writes, holding the sidecar in
+    // the window between the admin server listening and the handlers being bound.
+    const fifo = join(stateDir, CONFIG_FILE);
+    execFileSync("mkfifo", [fifo]);
+    const adminPort = await unusedPort();
+    const adminUrl = `http://127.0.0.1:${adminPort}`;
+    const starting = startTestSidecar({ controller: ads.address, appPort: app.port, env: { WEFT_STATE_DIR: stateDir, WEFT_ADMIN_PORT: String(adminPort) } });
+    try {
+      let live = 0;
+      for (let attempt = 0; attempt < 2000 && live !== 200; attempt++) live = (await send(`${adminUrl}/live`).catch(() => undefined))?.status ?? 0;
+      expect(live).toBe(200);
+      const ready = await send(`${adminUrl}/ready`);
+      expect(ready.status).toBe(503);
+      expect(ready.json()).toMatchObject({ ready: false, reason: expect.stringMatching(/^starting: reading the workload certificate and the last good config/) });
+      const dump = await send(`${adminUrl}/config_dump`);
+      expect(dump.status).toBe(503);
+      expect(dump.json()).toEqual({ error: "the sidecar is still starting; no config to dump yet" });
+    } finally {
+      writeFileSync(fifo, "");
+      await (await starting).close();
+      rmSync(stateDir, { recursive: true, force: true });
+    }
+    expect((await send(`${sidecar.adminUrl}/live`)).status).toBe(200);
   });
 });
