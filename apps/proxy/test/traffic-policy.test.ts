@@ -2,7 +2,9 @@
 // real upstream servers on loopback, the sidecar's fake clock for every timer.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startAdsTestServer, startEchoServer, type AdsTestServer, type EchoServer } from "@weft/test-kit";
-import { send, startTestSidecar, waitForMesh, type TestSidecar } from "./support/harness";
+import { connect as h2connect, constants } from "node:http2";
+import { connect } from "node:net";
+import { nextEvent, send, startTestSidecar, waitForMesh, type TestSidecar } from "./support/harness";
 import { setPolicyMesh, type PolicyMeshSpec } from "./support/policy-mesh";
 import { closedPort, deferred, startServer, type TestServer } from "./support/upstreams";
 import { faultConfig, IDEMPOTENT_ONLY, ms, rateLimitConfig } from "./support/policy-fixtures";
@@ -190,6 +192,60 @@ describe("resilience", () => {
     const after: number[] = [];
     for (let i = 0; i < 4; i++) after.push((await get("/x")).status);
     expect(after).toContain(500); // ejection over: the endpoint is tried again
+  });
+
+  it("outlier detection does not blame the endpoint for clients that go away mid-body (HTTP/1.1 or HTTP/2) or send a malformed one", async () => {
+    let arrived = deferred();
+    const upstream = await startServer((req, res) => {
+      arrived.resolve();
+      req.on("error", () => undefined).on("data", () => undefined).on("end", () => res.end("ok"));
+    });
+    extra.push(upstream);
+    await mesh({
+      clusters: [
+        {
+          name: "reviews.default|v1",
+          endpoints: [{ port: upstream.port }],
+          patch: { outlier_detection: { consecutive_5xx: { value: 1 }, consecutive_gateway_failure: { value: 1 }, base_ejection_time: { seconds: 30 }, max_ejection_percent: { value: 100 } } },
+        },
+      ],
+      routes: [{ name: "r", match: { prefix: "/" }, route: { cluster: "reviews.default|v1" } }],
+    });
+    const head = (framing: string) => `POST /upload HTTP/1.1\r\nhost: reviews\r\n${framing}\r\n\r\n`;
+    const bad = [
+      // The client sends part of the body and goes away.
+      `${head("content-length: 1000")}0123456789`,
+      // A chunked body that turns malformed after the head went upstream.
+      `${head("transfer-encoding: chunked")}5\r\nhello\r\n`,
+    ];
+    for (const [i, bytes] of bad.entries()) {
+      arrived = deferred();
+      const done = nextEvent(sidecar, "request");
+      const socket = connect({ port: sidecar.ports.outbound, host: "127.0.0.1" });
+      socket.on("error", () => undefined).on("data", () => undefined);
+      socket.write(bytes);
+      // Once the upstream has the request, the client leaves (0) or its body turns to garbage (1).
+      await Promise.race([arrived.promise, done]);
+      if (i === 0) socket.destroy();
+      else socket.write("zz\r\nnot a chunk\r\n");
+      await done;
+      socket.destroy();
+      // The endpoint is still in the pool: a client's failure is not the upstream's.
+      expect((await get(`/after-${i}`)).status).toBe(200);
+    }
+    // An HTTP/2 (h2c) client that resets its stream mid-body.
+    arrived = deferred();
+    const done = nextEvent(sidecar, "request");
+    const client = h2connect(`http://127.0.0.1:${sidecar.ports.outbound}`);
+    client.on("error", () => undefined);
+    const stream = client.request({ ":method": "POST", ":path": "/upload", ":authority": "reviews", "content-length": "1000" });
+    stream.on("error", () => undefined);
+    stream.write("0123456789");
+    await Promise.race([arrived.promise, done]);
+    stream.close(constants.NGHTTP2_CANCEL);
+    await done;
+    client.close();
+    expect((await get("/after-h2")).status).toBe(200);
   });
 
   it("local rate limit: 429 with retry-after once the route's bucket is empty, refilled on the clock", async () => {

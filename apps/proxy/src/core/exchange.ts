@@ -56,6 +56,14 @@ function countRequestBytes(this: Carrier, chunk: Buffer): void {
   this[kCtx]!.requestBytes += chunk.length;
 }
 
+// The request body failed on the client's side (it went away mid-body, or the body was malformed):
+// the upstream attempt is cancelled, and its failure is not the upstream's fault.
+function downstreamFailed(this: Carrier): void {
+  const ctx = this[kCtx]!;
+  ctx.downstreamGone = true;
+  cancelUpstream(ctx);
+}
+
 /** Splits a request target into authority and origin-form path (absolute-form in proxy mode). */
 export function parseTarget(target: string, hostHeader: string | undefined): { authority: string; path: string } {
   if (target.charCodeAt(0) === 47 /* "/" */ || target === "*") {
@@ -131,7 +139,7 @@ export function createExchange(options: ExchangeOptions): Exchange {
       // Paused so the upstream client's own reader sees the first chunk too; it resumes.
       (downstream as Readable & Carrier)[kCtx] = ctx;
       downstream.pause();
-      downstream.on("data", countRequestBytes);
+      downstream.on("data", countRequestBytes).on("error", downstreamFailed);
     }
     return ctx;
   }
@@ -140,8 +148,11 @@ export function createExchange(options: ExchangeOptions): Exchange {
   function finish(ctx: RequestContext, respondedFully: boolean): void {
     ctx.deadlineTimer?.cancel();
     ctx.deadlineTimer = undefined;
-    // The downstream went away before the response: stop the upstream work too.
-    if (!respondedFully) cancelUpstream(ctx);
+    // The downstream went away before the response: stop the upstream work too (not the upstream's failure).
+    if (!respondedFully) {
+      ctx.downstreamGone = true;
+      cancelUpstream(ctx);
+    }
     ctx.durationMs = performance.now() - ctx.startedAt;
     reconcileSource(ctx);
     events.emit("request", ctx);

@@ -65,6 +65,11 @@ export class RequestContext {
   deadlineTimer: { cancel(): void } | undefined = undefined;
   /** The gRPC deadline fired: the client got (or gets) DEADLINE_EXCEEDED. */
   deadlineExceeded = false;
+  /**
+   * The downstream went away (or its request turned malformed) before the response was written:
+   * an upstream attempt failing after that failed because of the client, not the upstream.
+   */
+  downstreamGone = false;
   // ---- telemetry (layers/trace-*.ts) ----
   /** W3C trace id (32 hex) the request travels with, continued or started here; "" before the trace layer. */
   traceId = "";

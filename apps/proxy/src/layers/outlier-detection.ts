@@ -1,5 +1,7 @@
 // Passive health: feeds each attempt's outcome (status, or a connect failure / reset / timeout,
-// counted as a gateway failure) to the cluster's outlier detection, which may eject the host.
+// counted as a gateway failure) to the cluster's outlier detection, which may eject the host. An
+// attempt cancelled by a timeout, or failing because the client went away (or sent a malformed
+// body) before its answer, says nothing about the host and is not counted.
 import type { Clock } from "../core/clock";
 import type { Layer, ProxyResponse } from "../core/layer";
 import type { OutlierDetection } from "../core/traffic-policy";
@@ -16,7 +18,7 @@ export function outlierDetectionLayer(params: { clock: Clock; random: () => numb
       try {
         response = await next(ctx);
       } catch (err) {
-        if (!ctx.signal?.aborted) recordOutcome(cluster.state, host.stats, "gateway_failure", od, clock.now(), random);
+        if (!ctx.signal?.aborted && !ctx.downstreamGone) recordOutcome(cluster.state, host.stats, "gateway_failure", od, clock.now(), random);
         throw err;
       }
       recordOutcome(cluster.state, host.stats, classifyStatus(response.status), od, clock.now(), random);
