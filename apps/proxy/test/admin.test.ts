@@ -1,6 +1,6 @@
 // Admin endpoints: /live, /ready before and after config, /metrics after traffic, /config_dump.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, constants, mkdtempSync, openSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -125,6 +125,15 @@ function unusedPort(): Promise<number> {
   });
 }
 
+/** Ends a FIFO's reader's wait with an empty read; never blocks (no reader: nothing to release). */
+function releaseFifo(path: string): void {
+  try {
+    closeSync(openSync(path, constants.O_WRONLY | constants.O_NONBLOCK));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "ENXIO") throw err;
+  }
+}
+
 describe("admin while the sidecar starts", () => {
   it("answers /ready and /config_dump with 503 'starting' before the state directory is read, without crashing", async () => {
     const stateDir = mkdtempSync(join(tmpdir(), "weft-starting-"));
@@ -146,7 +155,7 @@ describe("admin while the sidecar starts", () => {
       expect(dump.status).toBe(503);
       expect(dump.json()).toEqual({ error: "the sidecar is still starting; no config to dump yet" });
     } finally {
-      writeFileSync(fifo, "");
+      releaseFifo(fifo);
       await (await starting).close();
       rmSync(stateDir, { recursive: true, force: true });
     }
