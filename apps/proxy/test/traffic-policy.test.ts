@@ -1,9 +1,9 @@
 // Traffic policy end to end through a real sidecar: real ADS server with Envoy-shaped resources,
 // real upstream servers on loopback, the sidecar's fake clock for every timer.
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { startAdsTestServer, startEchoServer, type AdsTestServer, type EchoServer } from "@weft/test-kit";
 import { connect as h2connect, constants } from "node:http2";
 import { connect } from "node:net";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { startAdsTestServer, startEchoServer, type AdsTestServer, type EchoServer } from "@weft/test-kit";
 import { nextEvent, send, startTestSidecar, waitForMesh, type TestSidecar } from "./support/harness";
 import { setPolicyMesh, type PolicyMeshSpec } from "./support/policy-mesh";
 import { closedPort, deferred, startServer, type TestServer } from "./support/upstreams";
