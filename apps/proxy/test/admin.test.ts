@@ -1,12 +1,12 @@
 // Admin endpoints: /live, /ready before and after config, /metrics after traffic, /config_dump.
 import { execFileSync } from "node:child_process";
 import { closeSync, constants, mkdtempSync, openSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startAdsTestServer, startEchoServer, type AdsTestServer, type EchoServer } from "@weft/test-kit";
 import { send, startTestSidecar, waitForMesh, type TestSidecar } from "./support/harness";
+import { closedPort } from "./support/upstreams";
 import { setMesh } from "./support/xds-fixtures";
 import { CONFIG_FILE } from "../src/discovery/persist-config";
 
@@ -114,17 +114,6 @@ describe("admin", () => {
   });
 });
 
-/** A loopback port nothing listens on right now. */
-function unusedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer().once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
 /** Ends a FIFO's reader's wait with an empty read; never blocks (no reader: nothing to release). */
 function releaseFifo(path: string): void {
   try {
@@ -141,7 +130,7 @@ describe("admin while the sidecar starts", () => {
     // the window between the admin server listening and the handlers being bound.
     const fifo = join(stateDir, CONFIG_FILE);
     execFileSync("mkfifo", [fifo]);
-    const adminPort = await unusedPort();
+    const adminPort = await closedPort();
     const adminUrl = `http://127.0.0.1:${adminPort}`;
     const starting = startTestSidecar({ controller: ads.address, appPort: app.port, env: { WEFT_STATE_DIR: stateDir, WEFT_ADMIN_PORT: String(adminPort) } });
     try {

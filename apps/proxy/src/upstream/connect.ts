@@ -72,7 +72,6 @@ export function openUpstreamSocket(o: UpstreamConnectOptions): UpstreamSocket {
     socket = netConnect({
       host: endpoint.address,
       port: endpoint.port,
-      // `true`: keep reading (a reader that needs backpressure pauses the socket itself).
       ...(onRead === undefined
         ? {}
         : {
@@ -80,7 +79,7 @@ export function openUpstreamSocket(o: UpstreamConnectOptions): UpstreamSocket {
               buffer: SHARED_READ_BUFFER,
               callback: (n: number, buf: Uint8Array) => {
                 onRead((buf as Buffer).subarray(0, n));
-                return true;
+                return true; // keep reading (a reader that needs backpressure pauses the socket itself)
               },
             },
           }),
