@@ -10,7 +10,6 @@ import { ConfigError, type SidecarConfig } from "./env";
 import { createBackoff, type BackoffOptions } from "./core/backoff";
 import { systemClock, type Clock } from "./core/clock";
 import { createProxyEvents, type ProxyEvents } from "./core/events";
-import { installCheapAsyncResourceBind } from "./core/async-resource-bind";
 import { EMPTY_SNAPSHOT, type ConfigSnapshot, type WorkloadIdentity } from "./core/runtime-config";
 import { EXTERNAL, UNKNOWN } from "./core/request-context";
 import { closeServer, listen } from "./core/http-server";
@@ -100,8 +99,6 @@ export async function createSidecar(config: SidecarConfig, options: SidecarOptio
   const self: WorkloadIdentity = { service: config.service, namespace: config.namespace, version: config.version };
   const stateDir = createStateDir(config.stateDir);
   const protos = loadProtos();
-  // node:http2's client pays for a Node 20 deprecation shim on every request (see the file).
-  installCheapAsyncResourceBind();
 
   // Identity -> TLS material -> upstream connections: a new certificate is used by new connections,
   // connections made with the previous one finish on it and are then closed gracefully.

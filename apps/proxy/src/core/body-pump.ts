@@ -2,7 +2,7 @@
 // protocol: HTTP/1.1 (trailers as chunked trailer fields) and HTTP/2 (trailers, resets passed on,
 // gRPC deadlines ending the stream with DEADLINE_EXCEEDED). Used by exchange.ts.
 import type { OutgoingHttpHeaders } from "node:http";
-import { constants, type ClientHttp2Stream, type ServerHttp2Stream } from "node:http2";
+import { constants, type ServerHttp2Stream } from "node:http2";
 import type { Readable } from "node:stream";
 import { ErrorCode } from "@weft/contracts";
 import type { RequestContext } from "./request-context";
@@ -69,7 +69,7 @@ export function pumpH2(ctx: RequestContext, body: Readable, stream: ServerHttp2S
   /** The upstream stopped: completely (trailers follow), after our deadline cancelled it, or reset. */
   const onBodyDone = () => {
     if (ended || stream.closed || stream.destroyed) return;
-    const rst = (body as Partial<ClientHttp2Stream>).rstCode;
+    const rst = (body as { rstCode?: number }).rstCode;
     if (ctx.deadlineExceeded && ctx.grpc) {
       trailers = { "grpc-status": String(GrpcStatus.DEADLINE_EXCEEDED), "grpc-message": "deadline exceeded" };
     } else if (!body.readableEnded || (rst !== undefined && rst !== constants.NGHTTP2_NO_ERROR)) {

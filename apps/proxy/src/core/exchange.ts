@@ -5,7 +5,7 @@
 // `request` event when it is over. Direction-specific behaviour lives in the layers.
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
 import { ServerResponse as HttpServerResponse } from "node:http";
-import { constants, type ClientHttp2Stream, type IncomingHttpHeaders as H2Headers, type ServerHttp2Stream } from "node:http2";
+import { constants, type IncomingHttpHeaders as H2Headers, type ServerHttp2Stream } from "node:http2";
 import type { Duplex, Readable } from "node:stream";
 import { ErrorCode, SidecarHeaders, type WorkloadIdentity } from "@weft/contracts";
 import type { Logger } from "pino";
@@ -120,8 +120,8 @@ function deadlineHeaders(ms: number): OutgoingHttpHeaders {
 }
 
 function cancelUpstream(ctx: RequestContext): void {
-  const up: ClientHttp2Stream | undefined = ctx.upstreamStream;
-  if (up !== undefined && !up.closed && !up.destroyed) up.close(constants.NGHTTP2_CANCEL);
+  const up = ctx.upstreamStream;
+  if (up !== undefined && !up.done) up.cancel();
 }
 
 export function createExchange(options: ExchangeOptions): Exchange {

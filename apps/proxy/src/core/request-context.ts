@@ -1,13 +1,13 @@
 // Per-request state handed down the layer stack. A class (not an object literal) so every request
 // has the same hidden class; fields are filled in as layers decide (route, cluster, endpoint).
 import type { IncomingHttpHeaders } from "node:http";
-import type { ClientHttp2Stream } from "node:http2";
 import type { Duplex, Readable } from "node:stream";
 import type { ErrorCode } from "@weft/contracts";
 import type { Span } from "@opentelemetry/api";
 import type { Cluster, ConfigSnapshot, Direction, Endpoint, Route, VirtualHost, WorkloadIdentity } from "./runtime-config";
 import type { LocalReason } from "./traffic-policy";
 import type { Host } from "../balance/host";
+import type { ClientStream } from "../http2/client-session";
 import type { PeerIdentity } from "../tls/peer";
 
 /** Source/destination identity when unknown (e.g. a caller without a sidecar). */
@@ -58,7 +58,7 @@ export class RequestContext {
   /** After a 101 from the upstream: the upstream socket and the bytes it sent after the head. */
   upgraded: { socket: Duplex; head: Buffer } | undefined = undefined;
   /** The HTTP/2 stream of the current upstream attempt (cancelled if the downstream goes away). */
-  upstreamStream: ClientHttp2Stream | undefined = undefined;
+  upstreamStream: ClientStream | undefined = undefined;
   /** SPIFFE ID the upstream proved with its certificate (mTLS), for telemetry and tests. */
   upstreamPeer: string | undefined = undefined;
   /** The gRPC deadline (`grpc-timeout`) timer, while armed. */

@@ -52,17 +52,12 @@ export function createForwarder(pools: UpstreamPools): Handler {
       if (protocol === "http2" || (protocol === "auto" && tls !== undefined && !pools.http1Only.has(h1Key))) {
         const alpn = protocol === "http2" ? H2_ONLY : tls!.alpn.length > 0 ? tls!.alpn : MESH_ALPN;
         const entry = pools.h2.get(endpoint, tls, tls ? pools.tls() : undefined, alpn, connectTimeoutMs);
-        if (protocol === "auto" && entry.session.connecting) {
+        if (protocol === "auto" && entry.connecting) {
           // The protocol is ALPN's choice: learn it before the body starts flowing.
           try {
-            await new Promise<void>((resolve, reject) => {
-              entry.session.once("connect", () => resolve()).once("close", () => reject(entry.session.destroyed ? new Error("connection closed") : new Error("session closed")));
-              entry.session.once("error", reject);
-            });
+            await entry.ready;
           } catch (err) {
             if (((err as { code?: string }).code ?? "") !== ALPN_HTTP1) throw err;
-          }
-          if (entry.session.destroyed) {
             pools.http1Only.add(h1Key);
             return await forwardH1(ctx, pools, tls, body);
           }
