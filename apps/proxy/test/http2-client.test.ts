@@ -8,6 +8,8 @@ import { connect, createServer as createNetServer, type AddressInfo, type Server
 import { constants, createServer, type Http2Server, type ServerHttp2Session, type ServerHttp2Stream, type IncomingHttpHeaders as H2Headers, type Settings } from "node:http2";
 import { Readable } from "node:stream";
 import { ClientSession, ResponseBody, type ClientResponse } from "../src/http2/client-session";
+import { frame, FRAME_HEADER, rstStreamFrame } from "../src/http2/frames";
+import { HpackEncoder } from "../src/http2/hpack";
 import { deferred } from "./support/upstreams";
 
 const OPTIONS = { streamWindow: 1 << 20, sessionWindow: 8 << 20, idleTimeoutMs: 60_000 };
@@ -306,5 +308,91 @@ describe("HTTP/2 client session against node:http2", () => {
     const s = session((net.address() as AddressInfo).port);
     await expect(get(s, "/")).rejects.toMatchObject({ message: expect.stringMatching(/closed the connection|ECONNRESET/) });
   });
-});
 
+  describe("against a server that misbehaves (frames written by hand)", () => {
+    /** A server that answers each request's HEADERS with `reply(streamId)`'s bytes, in one write. */
+    async function rawServer(reply: (id: number, encoder: HpackEncoder) => Buffer[]): Promise<number> {
+      const net = createNetServer((socket) => {
+        sockets.push(socket);
+        const encoder = new HpackEncoder();
+        socket.write(frame(0x4, 0, 0, 0)); // SETTINGS, empty
+        let buf = Buffer.alloc(0);
+        let prefaceSeen = false;
+        socket.on("data", (d: Buffer) => {
+          buf = Buffer.concat([buf, d]);
+          if (!prefaceSeen) {
+            if (buf.length < 24) return;
+            buf = buf.subarray(24);
+            prefaceSeen = true;
+          }
+          while (buf.length >= FRAME_HEADER) {
+            const length = buf.readUIntBE(0, 3);
+            if (buf.length < FRAME_HEADER + length) return;
+            const type = buf[3];
+            const id = buf.readUInt32BE(5) & 0x7fffffff;
+            buf = buf.subarray(FRAME_HEADER + length);
+            if (type === 0x1) socket.write(Buffer.concat(reply(id, encoder)));
+          }
+        });
+      });
+      server = net;
+      net.listen(0, "127.0.0.1");
+      await once(net, "listening");
+      return (net.address() as AddressInfo).port;
+    }
+
+    function headersFrame(encoder: HpackEncoder, id: number, fields: string[], endStream: boolean): Buffer {
+      const block = encoder.encode(fields, FRAME_HEADER);
+      const f = frame(0x1, 0x4 | (endStream ? 0x1 : 0), id, block.length - FRAME_HEADER);
+      f.copy(block, 0, 0, FRAME_HEADER);
+      return block;
+    }
+
+    function dataFrame(id: number, bytes: string, endStream: boolean): Buffer {
+      const f = frame(0x0, endStream ? 0x1 : 0, id, bytes.length);
+      f.write(bytes, FRAME_HEADER, "latin1");
+      return f;
+    }
+
+    it("refuses a body shorter than its content-length, and header names in upper case", async () => {
+      const port = await rawServer((id, enc) =>
+        id === 1
+          ? [headersFrame(enc, id, [":status", "200", "content-length", "100"], false), dataFrame(id, "x".repeat(50), true)]
+          : [headersFrame(enc, id, [":status", "200", "X-Upper", "1"], true)],
+      );
+      const s = session(port);
+      await expect(get(s, "/short")).rejects.toThrow(/malformed response from the upstream: the stream ended 50 bytes short of its content-length/);
+      await expect(get(s, "/upper")).rejects.toThrow(/header name "X-Upper" is not lower case/);
+      s.destroy();
+    });
+
+    it("keeps trailers when RST_STREAM(NO_ERROR) follows a complete response in the same read", async () => {
+      const port = await rawServer((id, enc) => [
+        headersFrame(enc, id, [":status", "200", "content-type", "application/grpc"], false),
+        dataFrame(id, "payload", false),
+        headersFrame(enc, id, ["grpc-status", "7", "grpc-message", "denied"], true),
+        rstStreamFrame(id, 0),
+      ]);
+      const s = session(port);
+      const r = await get(s, "/");
+      const got = await readAll(r.body);
+      expect(String(got.bytes)).toBe("payload");
+      expect(got.trailers).toMatchObject({ "grpc-status": "7", "grpc-message": "denied" });
+      s.destroy();
+    });
+
+    it("resets only the stream that gets DATA after its end; the session carries on", async () => {
+      const port = await rawServer((id, enc) =>
+        id === 1 ? [headersFrame(enc, id, [":status", "200"], true), dataFrame(id, "late", false)] : [headersFrame(enc, id, [":status", "204"], true)],
+      );
+      const s = session(port);
+      // A request body still open keeps stream 1 alive on our side after the server ended its side.
+      const upload = new Readable({ read() {} });
+      upload.pause();
+      await expect(s.request([":method", "POST", ":scheme", "http", ":authority", "a", ":path", "/up"], upload).response).rejects.toThrow(/DATA after ending the stream/);
+      expect((await get(s, "/next")).status).toBe(204);
+      expect(s.closed).toBe(false);
+      s.destroy();
+    });
+  });
+});

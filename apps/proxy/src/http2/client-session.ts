@@ -72,6 +72,18 @@ const enum State {
 
 function noop(): void {}
 
+/** Connection-specific fields HTTP/2 forbids (RFC 9113 §8.2.2); `te` is allowed only as "trailers" (requests). */
+const CONNECTION_SPECIFIC = new Set(["connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade"]);
+
+/** Why a response field name is not allowed, or undefined: upper case (HTTP/2 names are lower case) or connection-specific. */
+function badFieldName(name: string): string | undefined {
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c >= 65 && c <= 90) return `header name "${name}" is not lower case`;
+  }
+  return CONNECTION_SPECIFIC.has(name) ? `connection-specific header "${name}"` : undefined;
+}
+
 /** Stream IDs are 31 bits: a session this old stops taking streams (well before the last ID) and a new one opens. */
 const MAX_STREAM_ID = 2 ** 30;
 
@@ -139,11 +151,17 @@ export class ClientStream {
   /** Body bytes that arrived in the same read as the headers, while deciding Buffer or stream. */
   early: Buffer[] | undefined = undefined;
   earlyEnded = false;
+  /** The request was HEAD (a content-length then describes no body). */
+  head = false;
+  /** Body bytes the response's content-length still promises (-1: no content-length). */
+  expected = -1;
   earlyTrailers: IncomingHttpHeaders | undefined = undefined;
   status = 0;
   headers: IncomingHttpHeaders | undefined = undefined;
   resolve: ((r: ClientResponse) => void) | undefined;
   reject: ((err: Error) => void) | undefined;
+  /** A reset that came in the same read as the response headers: the response fails instead. */
+  failure: Error | undefined = undefined;
   /** HEADERS to send once the session has a free stream slot. */
   pendingHeaders: string[] | undefined;
 
@@ -196,6 +214,8 @@ export class ClientSession {
   private idleSince = 0;
   private readonly maxHeaderBlock: number;
   private closeError: Error | undefined = undefined;
+  /** Why new streams are refused after a GOAWAY. */
+  private refusal: Error | undefined = undefined;
   private readonly retiredListeners: Array<() => void> = [];
   private readonly flush = () => {
     this.corked = false;
@@ -245,9 +265,10 @@ export class ClientSession {
     });
     if (this.state !== State.Open) {
       stream.done = true;
-      stream.reject!(this.closeError ?? codedError("the HTTP/2 session to the upstream is closing", "ERR_HTTP2_GOAWAY_SESSION"));
+      stream.reject!(this.closeError ?? this.refusal ?? codedError("the HTTP/2 session to the upstream is closing", "ERR_HTTP2_GOAWAY_SESSION"));
       return { stream, response };
     }
+    stream.head = fields[0] === ":method" && fields[1] === "HEAD";
     if (body === null) stream.ending = true;
     else if (Buffer.isBuffer(body)) {
       if (body.length > 0) {
@@ -340,7 +361,7 @@ export class ClientSession {
       stream.queue.push(chunk);
       stream.queued += chunk.length;
       if (stream.id !== 0) this.pump(stream);
-      if (stream.queued > SEND_BUFFER && !stream.sourcePaused) {
+      if ((stream.queued > SEND_BUFFER || this.socketBlocked) && !stream.sourcePaused) {
         stream.sourcePaused = true;
         source.pause();
       }
@@ -351,13 +372,18 @@ export class ClientSession {
       stream.ending = true;
       if (stream.id !== 0) this.pump(stream);
     };
+    // Destroyed before its end (a client gone, a mirror copy dropped): the upstream gets no more.
+    const onClose = () => {
+      cleanup();
+      stream.cancel(H2Error.Cancel);
+    };
     const cleanup = () => {
-      source.off("data", onData).off("end", onEnd);
+      source.off("data", onData).off("end", onEnd).off("close", onClose);
       stream.source = undefined;
       stream.detach = undefined;
     };
     stream.detach = cleanup;
-    source.on("data", onData).once("end", onEnd);
+    source.on("data", onData).once("end", onEnd).once("close", onClose);
     // The exchange hands bodies over paused (so this reader sees the first chunk).
     source.resume();
   }
@@ -477,7 +503,7 @@ export class ClientSession {
       case FrameType.Continuation: {
         if (this.headerStream === 0 || id !== this.headerStream) throw new SessionError(H2Error.Protocol, `unexpected CONTINUATION on stream ${id}`);
         this.headerParts.push(buf.subarray(start, end));
-        this.headerBytes += end - start;
+        this.headerBytes += end - start + FRAME_HEADER; // empty CONTINUATIONs count too
         if (this.headerBytes > this.maxHeaderBlock) throw new SessionError(H2Error.EnhanceYourCalm, `header block over ${this.maxHeaderBlock} bytes`);
         if (flags & Flag.EndHeaders) {
           const block = Buffer.concat(this.headerParts);
@@ -494,7 +520,10 @@ export class ClientSession {
         if (end - start !== 4) throw new SessionError(H2Error.FrameSize, "RST_STREAM frame not 4 bytes");
         if (id === 0) throw new SessionError(H2Error.Protocol, "RST_STREAM on stream 0");
         const stream = this.streams.get(id);
-        if (stream === undefined) return;
+        if (stream === undefined) {
+          if (id >= this.nextId) throw new SessionError(H2Error.Protocol, `RST_STREAM on idle stream ${id}`);
+          return;
+        }
         const code = buf.readUInt32BE(start);
         this.reset(stream, code, codedError(`stream closed before response headers (RST_STREAM code ${code})`, "ERR_HTTP2_STREAM_ERROR"), false);
         return;
@@ -534,11 +563,19 @@ export class ClientSession {
       return; // a stream we reset: the peer had not seen it yet
     }
     if (!stream.responded) return this.reset(stream, H2Error.Protocol, codedError("the upstream sent DATA before response headers", "ERR_HTTP2_STREAM_ERROR"), true);
+    if (stream.remoteClosed) return this.reset(stream, H2Error.StreamClosed, codedError("the upstream sent DATA after ending the stream", "ERR_HTTP2_STREAM_ERROR"), true);
     if (length > stream.recvWindow) return this.reset(stream, H2Error.FlowControl, codedError("the upstream overran the stream's flow-control window", "ERR_HTTP2_STREAM_ERROR"), true);
     stream.recvWindow -= length;
+    if (stream.expected >= 0) {
+      stream.expected -= e - s;
+      if (stream.expected < 0) return this.malformed(stream, "more DATA than its content-length");
+    }
     if (e > s) {
       const chunk = buf.subarray(s, e);
-      if (stream.early !== undefined) stream.early.push(chunk);
+      if (stream.early !== undefined) {
+        stream.early.push(chunk);
+        stream.unacked += length - (e - s); // padding: credited with the rest when the body is handed over
+      }
       else {
         const body = stream.body!;
         stream.unacked += length;
@@ -549,6 +586,13 @@ export class ClientSession {
       this.credit(stream);
     }
     if (flags & Flag.EndStream) this.remoteEnd(stream, undefined);
+  }
+
+  /** Header fields with a decoded size (RFC 9113 §6.5.2) over our limit: refused before they are joined. */
+  private oversized(fields: string[]): boolean {
+    let size = 0;
+    for (let i = 0; i < fields.length; i += 2) size += fields[i]!.length + fields[i + 1]!.length + 32;
+    return size > this.maxHeaderBlock;
   }
 
   private onHeaderBlock(id: number, block: Buffer, start: number, end: number): void {
@@ -565,6 +609,8 @@ export class ClientSession {
       return; // reset by us; the block still had to be decoded (HPACK state)
     }
     const endStream = this.headerEnd;
+    if (stream.remoteClosed) return this.reset(stream, H2Error.StreamClosed, codedError("the upstream sent headers after ending the stream", "ERR_HTTP2_STREAM_ERROR"), true);
+    if (this.oversized(fields)) return this.malformed(stream, `header list over ${this.maxHeaderBlock} bytes`);
     if (!stream.responded) {
       let status = 0;
       const headers: IncomingHttpHeaders = {};
@@ -572,9 +618,13 @@ export class ClientSession {
         const name = fields[i]!;
         const value = fields[i + 1]!;
         if (name.charCodeAt(0) === 58 /* : */) {
-          if (name === ":status" && status === 0) status = Number(value);
-          else return this.malformed(stream, `unexpected pseudo-header ${name} in a response`);
-        } else addHeader(headers, name, value);
+          if (name !== ":status" || i !== 0) return this.malformed(stream, `pseudo-header ${name} ${name === ":status" ? "after other fields" : "in a response"}`);
+          status = Number(value);
+          continue;
+        }
+        const bad = badFieldName(name);
+        if (bad !== undefined) return this.malformed(stream, bad);
+        addHeader(headers, name, value);
       }
       if (!(status >= 100 && status <= 999)) return this.malformed(stream, "response without a valid :status");
       if (status < 200) {
@@ -584,6 +634,11 @@ export class ClientSession {
       stream.responded = true;
       stream.status = status;
       stream.headers = headers;
+      const length = headers["content-length"];
+      if (length !== undefined && !stream.head && status !== 204 && status !== 304) {
+        stream.expected = /^\d{1,15}$/.test(length) ? Number(length) : -2;
+        if (stream.expected === -2) return this.malformed(stream, `content-length "${length}" is not a number`);
+      }
       if (endStream) stream.earlyEnded = true;
       else stream.early = [];
       this.answered.push(stream);
@@ -596,6 +651,8 @@ export class ClientSession {
     for (let i = 0; i < fields.length; i += 2) {
       const name = fields[i]!;
       if (name.charCodeAt(0) === 58) return this.malformed(stream, `pseudo-header ${name} in trailers`);
+      const bad = badFieldName(name);
+      if (bad !== undefined) return this.malformed(stream, bad);
       addHeader(trailers, name, fields[i + 1]!);
     }
     this.remoteEnd(stream, trailers);
@@ -603,6 +660,7 @@ export class ClientSession {
 
   /** The peer ended its side of a stream (with trailers, or none). */
   private remoteEnd(stream: ClientStream, trailers: IncomingHttpHeaders | undefined): void {
+    if (stream.expected > 0) return this.malformed(stream, `the stream ended ${stream.expected} bytes short of its content-length`);
     if (stream.early !== undefined || stream.body === undefined) {
       // Not handed over yet: decide in handOver().
       stream.earlyEnded = true;
@@ -618,8 +676,14 @@ export class ClientSession {
     for (let i = 0; i < answered.length; i++) {
       const stream = answered[i]!;
       const resolve = stream.resolve;
-      if (resolve === undefined) continue;
+      const reject = stream.reject;
+      if (resolve === undefined || reject === undefined) continue;
       stream.resolve = stream.reject = undefined;
+      // Reset in the same read (a RST_STREAM NO_ERROR after a complete response is no failure).
+      if (stream.failure !== undefined && !(stream.rstCode === H2Error.NoError && stream.earlyEnded)) {
+        reject(stream.failure);
+        continue;
+      }
       const early = stream.early;
       stream.early = undefined;
       let body: ResponseBody | Buffer | null;
@@ -636,10 +700,7 @@ export class ClientSession {
           stream.unacked += chunk.length;
           readable.push(chunk);
         }
-        if (stream.rstCode !== undefined) {
-          readable.rstCode = stream.rstCode;
-          readable.destroy(codedError(`the upstream reset the stream (RST_STREAM code ${stream.rstCode})`, "ERR_HTTP2_STREAM_ERROR"));
-        } else if (stream.earlyEnded) readable.finish(stream.earlyTrailers);
+        if (stream.earlyEnded) readable.finish(stream.earlyTrailers);
       }
       resolve({ status: stream.status, headers: stream.headers!, body });
     }
@@ -657,16 +718,22 @@ export class ClientSession {
     stream.rstCode = code;
     this.finishStream(stream);
     const reject = stream.reject;
-    if (reject !== undefined && stream.resolve !== undefined && !this.answered.includes(stream)) {
-      stream.resolve = stream.reject = undefined;
-      reject(err);
+    if (reject !== undefined && stream.resolve !== undefined) {
+      // Headers that came in this read are handed over at its end (handOver decides then).
+      if (this.answered.includes(stream)) stream.failure = err;
+      else {
+        stream.resolve = stream.reject = undefined;
+        reject(err);
+      }
       return;
     }
     const body = stream.body;
     if (body !== undefined && !body.destroyed) {
       body.rstCode = code;
       if (code === H2Error.NoError && stream.remoteClosed) return;
-      body.destroy(codedError(`the upstream reset the stream (RST_STREAM code ${code})`, "ERR_HTTP2_STREAM_ERROR"));
+      // Our own cancel (the client went, a deadline, the reader let go) is nobody's error, as in node:http2.
+      if (sendRst && code === H2Error.Cancel) body.destroy();
+      else body.destroy(codedError(`the upstream reset the stream (RST_STREAM code ${code})`, "ERR_HTTP2_STREAM_ERROR"));
     }
   }
 
@@ -676,6 +743,21 @@ export class ClientSession {
 
   private finishStream(stream: ClientStream): void {
     if (stream.done) return;
+    this.release(stream);
+    if (stream.id === 0) {
+      const at = this.waiting.indexOf(stream);
+      if (at >= 0) this.waiting.splice(at, 1);
+    } else if (this.streams.delete(stream.id)) {
+      while (this.waiting.length > 0 && this.streams.size < this.maxConcurrent) this.open(this.waiting.shift()!);
+    }
+    if (this.streams.size === 0 && this.waiting.length === 0) {
+      if (this.state === State.Draining) this.maybeFinish();
+      else this.armIdle();
+    }
+  }
+
+  /** A stream is over: nothing more to send, its request body source let go (resumed if we paused it). */
+  private release(stream: ClientStream): void {
     stream.done = true;
     stream.queue.length = 0;
     stream.queued = 0;
@@ -683,17 +765,6 @@ export class ClientSession {
     if (stream.source !== undefined) {
       if (stream.sourcePaused) stream.source.resume();
       stream.detach?.();
-    }
-    if (stream.id === 0) {
-      const at = this.waiting.indexOf(stream);
-      if (at >= 0) this.waiting.splice(at, 1);
-    } else if (this.streams.delete(stream.id)) {
-      const next = this.waiting.shift();
-      if (next !== undefined) this.open(next);
-    }
-    if (this.streams.size === 0 && this.waiting.length === 0) {
-      if (this.state === State.Draining) this.maybeFinish();
-      else this.armIdle();
     }
   }
 
@@ -718,7 +789,10 @@ export class ClientSession {
           if (value > MAX_WINDOW) throw new SessionError(H2Error.FlowControl, `SETTINGS_INITIAL_WINDOW_SIZE ${value} above 2^31-1`);
           const delta = value - this.peerInitialWindow;
           this.peerInitialWindow = value;
-          for (const stream of this.streams.values()) stream.sendWindow += delta;
+          for (const stream of this.streams.values()) {
+            stream.sendWindow += delta;
+            if (stream.sendWindow > MAX_WINDOW) throw new SessionError(H2Error.FlowControl, `SETTINGS_INITIAL_WINDOW_SIZE ${value} takes stream ${stream.id}'s window above 2^31-1`);
+          }
           if (delta > 0) for (const stream of this.streams.values()) if (stream.queue.length > 0) this.pump(stream);
           break;
         }
@@ -742,11 +816,11 @@ export class ClientSession {
     if (this.state === State.Open) this.state = State.Draining;
     const why = `the upstream closed the session (GOAWAY code ${code}${debug ? `: ${debug}` : ""}) before handling the request`;
     // Streams the peer will not process: never reached the application, safe to retry elsewhere.
-    for (const stream of [...this.streams.values(), ...this.waiting]) {
+    const queued = this.waiting.splice(0);
+    for (const stream of [...queued, ...this.streams.values()]) {
       if (stream.id === 0 || stream.id > last) this.reset(stream, H2Error.RefusedStream, codedError(why, "ERR_HTTP2_GOAWAY_SESSION"), false);
     }
-    this.waiting.length = 0;
-    this.closeError = codedError(why, "ERR_HTTP2_GOAWAY_SESSION");
+    this.refusal = codedError(why, "ERR_HTTP2_GOAWAY_SESSION");
     for (const fn of this.retiredListeners.splice(0)) fn();
     this.maybeFinish();
   }
@@ -764,7 +838,10 @@ export class ClientSession {
       return;
     }
     const stream = this.streams.get(id);
-    if (stream === undefined) return;
+    if (stream === undefined) {
+      if (id >= this.nextId) throw new SessionError(H2Error.Protocol, `WINDOW_UPDATE on idle stream ${id}`);
+      return;
+    }
     if (increment === 0) return this.reset(stream, H2Error.Protocol, codedError("the upstream sent a WINDOW_UPDATE of 0", "ERR_HTTP2_STREAM_ERROR"), true);
     stream.sendWindow += increment;
     if (stream.sendWindow > MAX_WINDOW) return this.reset(stream, H2Error.FlowControl, codedError("stream flow-control window above 2^31-1", "ERR_HTTP2_STREAM_ERROR"), true);
@@ -810,9 +887,10 @@ export class ClientSession {
   private failStreams(err: Error): void {
     const all = [...this.waiting, ...this.streams.values()];
     this.waiting.length = 0;
+    this.answered.length = 0;
     for (const stream of all) {
       if (stream.done) continue;
-      stream.done = true;
+      this.release(stream);
       this.streams.delete(stream.id);
       const reject = stream.reject;
       if (reject !== undefined && stream.resolve !== undefined) {

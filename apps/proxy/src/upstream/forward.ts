@@ -73,12 +73,11 @@ export function createForwarder(pools: UpstreamPools): Handler {
 
 export function toProxyError(err: unknown, ctx: RequestContext): ProxyError {
   if (err instanceof ProxyError) return err;
-  const e = err as { code?: string; message?: string; cause?: unknown } | null;
+  const e = err as { code?: string; message?: string } | null;
   const code = e?.code ?? "";
   const where = `endpoint ${ctx.endpoint?.key ?? "?"} of cluster "${ctx.cluster?.config.name ?? "?"}"`;
-  const cause = e?.cause as { code?: string; message?: string } | undefined;
-  const detail = code === "ERR_HTTP2_STREAM_CANCEL" && cause?.message ? cause.message : (e?.message ?? String(err));
-  if (CONNECT_ERRORS.has(code) || isConnectError(err) || (code === "ERR_HTTP2_STREAM_CANCEL" && (isConnectError(cause) || CONNECT_ERRORS.has(cause?.code ?? "")))) {
+  const detail = e?.message ?? String(err);
+  if (CONNECT_ERRORS.has(code) || isConnectError(err)) {
     return new ProxyError(ErrorCode.UpstreamConnectFailed, `cannot connect to ${where}: ${detail}`);
   }
   if (TIMEOUT_ERRORS.has(code)) {
