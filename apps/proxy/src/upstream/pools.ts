@@ -1,5 +1,5 @@
 // Upstream connections, shared by every cluster containing an endpoint: HTTP/1.1 keep-alive pools
-// (h1-pool.ts, one per endpoint and transport) and HTTP/2 sessions (node:http2, see h2-sessions.ts).
+// (h1-pool.ts, one per endpoint and transport) and HTTP/2 sessions (the sidecar's own client codec, see h2-sessions.ts).
 // TLS connections carry the certificate generation in their key, so a rotated certificate is used
 // by new connections while old ones finish gracefully. Pools and sessions of endpoints that left
 // the config are closed gracefully after each config swap.
