@@ -7,7 +7,7 @@ import type { Span } from "@opentelemetry/api";
 import type { Cluster, ConfigSnapshot, Direction, Endpoint, Route, VirtualHost, WorkloadIdentity } from "./runtime-config";
 import type { LocalReason } from "./traffic-policy";
 import type { Host } from "../balance/host";
-import type { ClientStream } from "../http2/client-session";
+import type { ClientStream } from "../http2/client-stream";
 import type { PeerIdentity } from "../tls/peer";
 
 /** Source/destination identity when unknown (e.g. a caller without a sidecar). */

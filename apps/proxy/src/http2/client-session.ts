@@ -6,7 +6,7 @@
 // SETTINGS, PING, GOAWAY, RST_STREAM, CONTINUATION, MAX_CONCURRENT_STREAMS (requests over the
 // limit wait). Frames written in one turn of the event loop leave in one socket write (one TLS record).
 import type { IncomingHttpHeaders } from "node:http";
-import { Readable } from "node:stream";
+import type { Readable } from "node:stream";
 import { codedError } from "../core/errors";
 import {
   DEFAULT_MAX_FRAME,
@@ -25,6 +25,8 @@ import {
   windowUpdateFrame,
   writeFrameHeader,
 } from "./frames";
+import { ClientStream, ResponseBody, type ClientResponse } from "./client-stream";
+import { addHeader, badFieldName } from "./fields";
 import { HpackDecoder, HpackEncoder, HpackError } from "./hpack";
 
 export interface ClientSessionOptions {
@@ -38,13 +40,6 @@ export interface ClientSessionOptions {
   maxHeaderBlock?: number;
   /** After the stream with this ID the session takes no new streams (IDs are 31 bits); default 2^30. */
   maxStreamId?: number;
-}
-
-export interface ClientResponse {
-  status: number;
-  headers: IncomingHttpHeaders;
-  /** The whole body when it came with the headers (and no trailers), a stream otherwise, null when there is none. */
-  body: ResponseBody | Buffer | null;
 }
 
 /** The socket the session runs over: connected (or connecting) TCP or TLS. */
@@ -70,120 +65,12 @@ const enum State {
   Closed,
 }
 
-function noop(): void {}
-
-/** Connection-specific fields HTTP/2 forbids (RFC 9113 §8.2.2); `te` is allowed only as "trailers" (requests). */
-const CONNECTION_SPECIFIC = new Set(["connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade"]);
-
-/** Why a response field name is not allowed, or undefined: upper case (HTTP/2 names are lower case) or connection-specific. */
-function badFieldName(name: string): string | undefined {
-  for (let i = 0; i < name.length; i++) {
-    const c = name.charCodeAt(i);
-    if (c >= 65 && c <= 90) return `header name "${name}" is not lower case`;
-  }
-  return CONNECTION_SPECIFIC.has(name) ? `connection-specific header "${name}"` : undefined;
-}
-
 /** Stream IDs are 31 bits: a session this old stops taking streams (well before the last ID) and a new one opens. */
 const MAX_STREAM_ID = 2 ** 30;
 
 /** Request bytes a stream buffers (waiting for flow-control window) before pausing its source. */
 const SEND_BUFFER = 64 * 1024;
 const DEFAULT_MAX_HEADER_BLOCK = 256 * 1024;
-
-/** The response body of one stream: a Readable that also tells how the stream ended. */
-export class ResponseBody extends Readable {
-  /** RST_STREAM code when the stream was reset (by either side), else undefined. */
-  rstCode: number | undefined = undefined;
-
-  constructor(private readonly stream: ClientStream) {
-    super();
-    // A reset can come before the exchange listens (or after a retry layer dropped the response):
-    // never an unhandled 'error'. Readers that listen still get it.
-    this.on("error", noop);
-  }
-
-  override _read(): void {
-    this.stream.session.credit(this.stream);
-  }
-
-  /** The stream ended: `trailers` (if any) are emitted just before 'end', when the reader has listened. */
-  finish(trailers: IncomingHttpHeaders | undefined): void {
-    if (trailers !== undefined) this.prependOnceListener("end", () => this.emit("trailers", trailers));
-    this.push(null);
-  }
-
-  override _destroy(err: Error | null, callback: (err?: Error | null) => void): void {
-    // The reader gave up before the end: the upstream need not send the rest.
-    if (!this.stream.done) this.stream.cancel(H2Error.Cancel);
-    callback(err);
-  }
-}
-
-/** One request/response exchange on the session. */
-export class ClientStream {
-  id = 0;
-  /** Both directions finished, or the stream was reset. */
-  done = false;
-  /** RST_STREAM code when reset, by either side. */
-  rstCode: number | undefined = undefined;
-  sendWindow = 0;
-  /** Bytes received and handed to the reader but not yet credited back to the peer. */
-  unacked = 0;
-  /** Receive window left (what the peer may still send). */
-  recvWindow: number;
-  /** Request body bytes waiting for window. */
-  readonly queue: Buffer[] = [];
-  queued = 0;
-  /** The request body has ended (END_STREAM to send after the queue). */
-  ending = false;
-  /** END_STREAM sent. */
-  localClosed = false;
-  /** END_STREAM received. */
-  remoteClosed = false;
-  source: Readable | undefined = undefined;
-  /** Stops listening to the request body source. */
-  detach: (() => void) | undefined = undefined;
-  sourcePaused = false;
-  /** Response headers seen (non-informational). */
-  responded = false;
-  body: ResponseBody | undefined = undefined;
-  /** Body bytes that arrived in the same read as the headers, while deciding Buffer or stream. */
-  early: Buffer[] | undefined = undefined;
-  earlyEnded = false;
-  /** The request was HEAD (a content-length then describes no body). */
-  head = false;
-  /** Body bytes the response's content-length still promises (-1: no content-length). */
-  expected = -1;
-  earlyTrailers: IncomingHttpHeaders | undefined = undefined;
-  status = 0;
-  headers: IncomingHttpHeaders | undefined = undefined;
-  resolve: ((r: ClientResponse) => void) | undefined;
-  reject: ((err: Error) => void) | undefined;
-  /** A reset that came in the same read as the response headers: the response fails instead. */
-  failure: Error | undefined = undefined;
-  /** HEADERS to send once the session has a free stream slot. */
-  pendingHeaders: string[] | undefined;
-
-  constructor(
-    readonly session: ClientSession,
-    headers: string[],
-    recvWindow: number,
-    resolve: (r: ClientResponse) => void,
-    reject: (err: Error) => void,
-  ) {
-    this.pendingHeaders = headers;
-    this.recvWindow = recvWindow;
-    this.resolve = resolve;
-    this.reject = reject;
-  }
-
-  /** Resets the stream (RST_STREAM with `code`); a pending response fails, a body in flight errors. */
-  cancel(code: number = H2Error.Cancel): void {
-    if (this.done) return;
-    this.session.reset(this, code, codedError(`stream closed before response headers (RST_STREAM code ${code}, by the proxy)`, "ERR_HTTP2_STREAM_ERROR"), true);
-  }
-}
 
 export class ClientSession {
   private state = State.Open;
@@ -588,13 +475,6 @@ export class ClientSession {
     if (flags & Flag.EndStream) this.remoteEnd(stream, undefined);
   }
 
-  /** Header fields with a decoded size (RFC 9113 §6.5.2) over our limit: refused before they are joined. */
-  private oversized(fields: string[]): boolean {
-    let size = 0;
-    for (let i = 0; i < fields.length; i += 2) size += fields[i]!.length + fields[i + 1]!.length + 32;
-    return size > this.maxHeaderBlock;
-  }
-
   private onHeaderBlock(id: number, block: Buffer, start: number, end: number): void {
     const fields: string[] = [];
     try {
@@ -610,13 +490,16 @@ export class ClientSession {
     }
     const endStream = this.headerEnd;
     if (stream.remoteClosed) return this.reset(stream, H2Error.StreamClosed, codedError("the upstream sent headers after ending the stream", "ERR_HTTP2_STREAM_ERROR"), true);
-    if (this.oversized(fields)) return this.malformed(stream, `header list over ${this.maxHeaderBlock} bytes`);
+    // Decoded size (RFC 9113 §6.5.2), checked before repeated fields are joined.
+    let size = 0;
     if (!stream.responded) {
       let status = 0;
       const headers: IncomingHttpHeaders = {};
       for (let i = 0; i < fields.length; i += 2) {
         const name = fields[i]!;
         const value = fields[i + 1]!;
+        size += name.length + value.length + 32;
+        if (size > this.maxHeaderBlock) return this.oversized(stream);
         if (name.charCodeAt(0) === 58 /* : */) {
           if (name !== ":status" || i !== 0) return this.malformed(stream, `pseudo-header ${name} ${name === ":status" ? "after other fields" : "in a response"}`);
           status = Number(value);
@@ -650,6 +533,8 @@ export class ClientSession {
     const trailers: IncomingHttpHeaders = {};
     for (let i = 0; i < fields.length; i += 2) {
       const name = fields[i]!;
+      size += name.length + fields[i + 1]!.length + 32;
+      if (size > this.maxHeaderBlock) return this.oversized(stream);
       if (name.charCodeAt(0) === 58) return this.malformed(stream, `pseudo-header ${name} in trailers`);
       const bad = badFieldName(name);
       if (bad !== undefined) return this.malformed(stream, bad);
@@ -707,6 +592,10 @@ export class ClientSession {
     answered.length = 0;
   }
 
+  private oversized(stream: ClientStream): void {
+    this.malformed(stream, `header list over ${this.maxHeaderBlock} bytes`);
+  }
+
   private malformed(stream: ClientStream, why: string): void {
     this.reset(stream, H2Error.Protocol, codedError(`malformed response from the upstream: ${why}`, "ERR_HTTP2_STREAM_ERROR"), true);
   }
@@ -720,7 +609,7 @@ export class ClientSession {
     const reject = stream.reject;
     if (reject !== undefined && stream.resolve !== undefined) {
       // Headers that came in this read are handed over at its end (handOver decides then).
-      if (this.answered.includes(stream)) stream.failure = err;
+      if (stream.responded) stream.failure = err; // still in `answered`
       else {
         stream.resolve = stream.reject = undefined;
         reject(err);
@@ -945,12 +834,4 @@ function contentEnd(flags: number, buf: Buffer, start: number, end: number, fram
   const e = end - (end > start ? buf[start]! : 0);
   if (end === start || e < start + 1) throw new SessionError(H2Error.Protocol, `${frame} padding exceeds the frame`);
   return e;
-}
-
-/** Repeated fields as node:http2 combines them: set-cookie a list, cookie joined by "; ", others by ", ". */
-function addHeader(headers: IncomingHttpHeaders, name: string, value: string): void {
-  const existing = headers[name];
-  if (existing === undefined) headers[name] = name === "set-cookie" ? [value] : value;
-  else if (Array.isArray(existing)) existing.push(value);
-  else headers[name] = `${existing}${name === "cookie" ? "; " : ", "}${value}`;
 }

@@ -7,11 +7,12 @@ import type { OutgoingHttpHeaders } from "node:http";
 import type { Readable } from "node:stream";
 import type { ProxyResponse } from "../core/layer";
 import type { RequestContext } from "../core/request-context";
+import { CONNECTION_SPECIFIC } from "../http2/fields";
 import { H2Error } from "../http2/frames";
 import type { H2Session } from "./h2-sessions";
 
 /** Request headers HTTP/2 forbids (connection-specific) or carries as pseudo-headers. */
-const NOT_FORWARDED = new Set(["host", "connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "http2-settings", "te"]);
+const NOT_FORWARDED = new Set([...CONNECTION_SPECIFIC, "host", "http2-settings", "te"]);
 
 /** The request's header fields as flat name/value pairs, pseudo-headers first. */
 export function h2RequestFields(ctx: RequestContext, scheme: "http" | "https"): string[] {

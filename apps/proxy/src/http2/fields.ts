@@ -1,0 +1,23 @@
+// Header fields of HTTP/2 responses as the client session checks and collects them: which names
+// HTTP/2 forbids, and repeated fields combined the way node:http2 (and node:http) present them.
+import type { IncomingHttpHeaders } from "node:http";
+
+/** Connection-specific fields HTTP/2 forbids (RFC 9113 §8.2.2); `te` is allowed only as "trailers" (requests). */
+export const CONNECTION_SPECIFIC = new Set(["connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade"]);
+
+/** Why a response field name is not allowed, or undefined: upper case (HTTP/2 names are lower case) or connection-specific. */
+export function badFieldName(name: string): string | undefined {
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c >= 65 && c <= 90) return `header name "${name}" is not lower case`;
+  }
+  return CONNECTION_SPECIFIC.has(name) ? `connection-specific header "${name}"` : undefined;
+}
+
+/** Repeated fields as node:http2 combines them: set-cookie a list, cookie joined by "; ", others by ", ". */
+export function addHeader(headers: IncomingHttpHeaders, name: string, value: string): void {
+  const existing = headers[name];
+  if (existing === undefined) headers[name] = name === "set-cookie" ? [value] : value;
+  else if (Array.isArray(existing)) existing.push(value);
+  else headers[name] = `${existing}${name === "cookie" ? "; " : ", "}${value}`;
+}
