@@ -2,7 +2,8 @@
 // protocol: HTTP/1.1 (trailers as chunked trailer fields) and HTTP/2 (trailers, resets passed on,
 // gRPC deadlines ending the stream with DEADLINE_EXCEEDED). Used by exchange.ts.
 import type { OutgoingHttpHeaders } from "node:http";
-import { constants, type ServerHttp2Stream } from "node:http2";
+import { H2Error } from "../http2/frames";
+import type { ServerStream } from "../http2/server-stream";
 import type { Readable } from "node:stream";
 import { ErrorCode } from "@weft/contracts";
 import type { RequestContext } from "./request-context";
@@ -55,40 +56,40 @@ export function pumpH1(ctx: RequestContext, body: Readable, res: H1Writer): void
  * trailers. An upstream reset resets the client stream with the same code; a gRPC deadline that
  * fired mid-body ends it with DEADLINE_EXCEEDED trailers instead.
  */
-export function pumpH2(ctx: RequestContext, body: Readable, stream: ServerHttp2Stream): void {
+export function pumpH2(ctx: RequestContext, body: Readable, stream: ServerStream): void {
   let trailers: OutgoingHttpHeaders | undefined;
   let ended = false;
   const onData = (chunk: Buffer) => {
     ctx.responseBytes += chunk.length;
     if (!stream.write(chunk)) body.pause();
   };
-  const onDrain = () => body.resume();
+  stream.onDrained = () => body.resume();
   const onTrailers = (t: OutgoingHttpHeaders) => {
     trailers = withoutPseudo(t);
   };
   /** The upstream stopped: completely (trailers follow), after our deadline cancelled it, or reset. */
   const onBodyDone = () => {
-    if (ended || stream.closed || stream.destroyed) return;
+    if (ended || stream.closed) return;
     const rst = (body as { rstCode?: number }).rstCode;
     if (ctx.deadlineExceeded && ctx.grpc) {
       trailers = { "grpc-status": String(GrpcStatus.DEADLINE_EXCEEDED), "grpc-message": "deadline exceeded" };
-    } else if (!body.readableEnded || (rst !== undefined && rst !== constants.NGHTTP2_NO_ERROR)) {
+    } else if (!body.readableEnded || (rst !== undefined && rst !== H2Error.NoError)) {
       // Reset mid-body (a closed HTTP/2 stream also ends its readable side): pass the reset on.
       if (ctx.errorCode === undefined) ctx.errorCode = ErrorCode.UpstreamReset;
       ended = true;
-      stream.close(rst !== undefined && rst !== constants.NGHTTP2_NO_ERROR ? rst : constants.NGHTTP2_INTERNAL_ERROR);
+      stream.reset(rst !== undefined && rst !== H2Error.NoError ? rst : H2Error.Internal);
       return;
     }
     ended = true;
-    stream.end();
+    stream.end(trailers);
   };
-  const onWantTrailers = () => stream.sendTrailers(trailers ?? {});
   const onClose = () => {
+    stream.onDrained = undefined;
     if (!ended && !body.readableEnded) body.destroy();
     body.off("data", onData).off("end", onBodyDone).off("trailers", onTrailers).off("error", onBodyDone).off("close", onBodyDone);
   };
   body.on("data", onData).once("end", onBodyDone).once("trailers", onTrailers).on("error", onBodyDone).once("close", onBodyDone);
-  stream.on("drain", onDrain).once("wantTrailers", onWantTrailers).once("close", onClose);
+  stream.onClose(onClose);
 }
 
 /** HTTP/2 trailers as node:http2 delivers them may carry pseudo-headers; neither side may send those. */

@@ -5,7 +5,6 @@
 // `request` event when it is over. Direction-specific behaviour lives in the layers.
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
 import { ServerResponse as HttpServerResponse } from "node:http";
-import { constants, type IncomingHttpHeaders as H2Headers, type ServerHttp2Stream } from "node:http2";
 import type { Duplex, Readable } from "node:stream";
 import { ErrorCode, SidecarHeaders, type WorkloadIdentity } from "@weft/contracts";
 import type { Logger } from "pino";
@@ -18,7 +17,9 @@ import { localReply } from "./local-reply";
 import { connectionInfoOf } from "./connection-info";
 import { grpcLocalReplyHeaders, isGrpcContentType, parseGrpcTimeout } from "./grpc";
 import { pumpH1, pumpH2, type H1Writer } from "./body-pump";
-import type { H1Request, H1Response } from "../http1/server";
+import { NO_BODY, type H1Request, type H1Response } from "../http1/server";
+import { H2Error } from "../http2/frames";
+import type { ServerStream } from "../http2/server-stream";
 
 export interface ExchangeOptions {
   direction: Direction;
@@ -39,15 +40,14 @@ export interface Exchange {
   onH1(req: H1Request, res: H1Response): void;
   /** HTTP/1.x request (http.Server 'request'; only connections handed to node:http). */
   onRequest(req: IncomingMessage, res: ServerResponse): void;
-  /** HTTP/2 request (Http2Server 'stream'). */
-  onStream(stream: ServerHttp2Stream, headers: H2Headers, flags: number): void;
+  /** HTTP/2 request (Weft's server session, http2/server-session.ts). */
+  onStream(stream: ServerStream): void;
   /** HTTP/1.1 Upgrade (http.Server 'upgrade'), e.g. WebSocket. */
   onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
 }
 
 const kCtx = Symbol("weft.ctx");
 type Carrier = { [kCtx]?: RequestContext };
-const END_STREAM = constants.NGHTTP2_FLAG_END_STREAM;
 
 function noop(): void {}
 
@@ -304,82 +304,64 @@ export function createExchange(options: ExchangeOptions): Exchange {
 
   // ---- HTTP/2 ------------------------------------------------------------------------------
 
-  function onH2Close(this: ServerHttp2Stream & Carrier): void {
-    finish(this[kCtx]!, this.headersSent);
-  }
-
-  function onStream(stream: ServerHttp2Stream, headers: H2Headers, flags: number): void {
-    // Resets (ours or the client's) must never become unhandled errors.
-    stream.on("error", noop);
-    const method = String(headers[":method"] ?? "GET");
+  function onStream(stream: ServerStream): void {
+    const method = stream.method;
     if (method === "CONNECT") {
-      stream.respond({ ":status": 501, "content-type": "text/plain" });
-      stream.end("CONNECT over HTTP/2 is not supported by the Weft sidecar; use HTTP/1.1 CONNECT or h2c with :authority");
+      stream.respond(501, { "content-type": "text/plain" }, Buffer.from("CONNECT over HTTP/2 is not supported by the Weft sidecar; use HTTP/1.1 CONNECT or h2c with :authority"));
       return;
     }
-    const path = String(headers[":path"] ?? "/");
-    const authority = String(headers[":authority"] ?? headers.host ?? "").toLowerCase();
-    delete headers[":method"];
-    delete headers[":path"];
-    delete headers[":authority"];
-    delete headers[":scheme"];
+    const headers = stream.headers;
+    const authority = (stream.authority !== "" ? stream.authority : (headers.host ?? "")).toLowerCase();
     if (authority !== "") headers.host = authority;
-    const hasBody = (flags & END_STREAM) === 0;
-    const ctx = newContext(stream, method, authority, path, headers, hasBody, stream.session?.socket);
+    const body = stream.body;
+    const ctx = newContext(body ?? NO_BODY, method, authority, stream.path, headers, body !== undefined, stream.session.transport);
     ctx.httpVersion = 2;
-    (stream as ServerHttp2Stream & Carrier)[kCtx] = ctx;
-    stream.once("close", onH2Close);
+    stream.onClose(() => {
+      ctx.downstreamRst = stream.rstCode;
+      finish(ctx, stream.headersSent);
+    });
     if (ctx.grpc) armDeadline(ctx, () => h2Deadline(ctx, stream));
     void respond(ctx).then((response) => writeH2(ctx, response, stream));
   }
 
-  function h2Deadline(ctx: RequestContext, stream: ServerHttp2Stream): void {
+  function h2Deadline(ctx: RequestContext, stream: ServerStream): void {
     ctx.deadlineTimer = undefined;
-    if (stream.closed || stream.destroyed) return;
+    if (stream.closed) return;
     ctx.deadlineExceeded = true;
     ctx.errorCode = ErrorCode.UpstreamTimeout;
     // Mid-body, the pump sees the upstream go and ends the stream with DEADLINE_EXCEEDED trailers.
     cancelUpstream(ctx);
     if (stream.headersSent) return;
     ctx.status = 200;
-    stream.respond({ ":status": 200, ...deadlineHeaders(parseGrpcTimeout(ctx.headers["grpc-timeout"]) ?? 0) }, { endStream: true });
+    stream.respond(200, deadlineHeaders(parseGrpcTimeout(ctx.headers["grpc-timeout"]) ?? 0), null);
   }
 
-  function writeH2(ctx: RequestContext, response: ProxyResponse, stream: ServerHttp2Stream): void {
-    if (stream.closed || stream.destroyed || stream.headersSent) {
+  function writeH2(ctx: RequestContext, response: ProxyResponse, stream: ServerStream): void {
+    if (stream.closed || stream.headersSent) {
       discard(ctx, response.body);
       return;
     }
     if (ctx.grpc && isLocalReply(ctx, response)) response = grpcShaped(ctx, response);
     const body = response.body;
     ctx.status = response.status;
-    const headers: OutgoingHttpHeaders = { ":status": response.status };
-    for (const name in response.headers) {
-      const v = response.headers[name];
-      if (v !== undefined) headers[name] = v;
-    }
     try {
-      if (body === null || Buffer.isBuffer(body)) {
-        // A request body nobody read (a local reply) must drain, or the stream never closes and
-        // the exchange never ends (no `request` event until the connection goes).
-        if (ctx.hasBody) stream.resume();
-      }
       if (body === null) {
-        stream.respond(headers, { endStream: true });
+        stream.respond(response.status, response.headers, null);
       } else if (Buffer.isBuffer(body)) {
-        stream.respond(headers);
         ctx.responseBytes = body.length;
-        stream.end(body);
+        stream.respond(response.status, response.headers, body);
       } else {
-        stream.respond(headers, { waitForTrailers: true });
-        pumpH2(ctx, body, stream);
+        stream.respond(response.status, response.headers);
+        // HEAD, 204 and 304 end with their headers: the upstream body is not wanted.
+        if (stream.closed) discard(ctx, body);
+        else pumpH2(ctx, body, stream);
       }
     } catch (err) {
       logger.warn({ err, direction }, "could not relay upstream response headers over HTTP/2");
       ctx.status = 502;
       ctx.errorCode = ErrorCode.UpstreamReset;
       discard(ctx, body);
-      stream.close(constants.NGHTTP2_INTERNAL_ERROR);
+      stream.reset(H2Error.Internal);
     }
   }
 

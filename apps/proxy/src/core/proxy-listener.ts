@@ -4,7 +4,6 @@
 // plaintext when only TLS is (STRICT) — then HTTP/1.1, HTTP/2 (ALPN "h2", or the h2c prior-knowledge
 // preface) or an opaque TCP proxy. The peer's verified identity travels on the socket to every request.
 import { createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from "node:net";
-import { createServer as createH2Server, type Http2Server, type ServerHttp2Session } from "node:http2";
 import type { Server as HttpServer } from "node:http";
 import { createServer as createTlsServer, type Server as TlsServer, type TLSSocket } from "node:tls";
 import type { Duplex } from "node:stream";
@@ -21,6 +20,7 @@ import { classifyFirstBytes, type FirstBytes } from "../tls/inspector";
 import { MIN_TLS_VERSION, type TlsMaterial } from "../tls/material";
 import { verifiedPeer, type PeerIdentity } from "../tls/peer";
 import { H2_SESSION_WINDOW, H2_STREAM_WINDOW } from "../upstream/h2-sessions";
+import { ServerSession, type ServerSessionSocket } from "../http2/server-session";
 
 export interface ProxyListenerOptions {
   /** The xDS listener name, for logs and events. */
@@ -62,7 +62,7 @@ function noop(): void {}
 export function createProxyListener(options: ProxyListenerOptions): ProxyListener {
   const { exchange, events, logger, clock, direction, name } = options;
   const sockets = new Set<Socket>();
-  const sessions = new Set<ServerHttp2Session>();
+  const sessions = new Set<ServerSession>();
 
   // HTTP/1.1 requests go through Weft's codec; a connection whose request asks for an Upgrade
   // (WebSocket) or is a CONNECT moves, from that request on, to a node:http server.
@@ -82,18 +82,6 @@ export function createProxyListener(options: ProxyListenerOptions): ProxyListene
   // That server never listens itself (connections are handed to it); Node starts its
   // connection tracking — idle sweeps, headers/request timeouts — on 'listening'.
   h1.emit("listening");
-  const h2: Http2Server = createH2Server({ settings: { initialWindowSize: H2_STREAM_WINDOW } });
-  h2.on("stream", exchange.onStream);
-  h2.on("session", (session: ServerHttp2Session) => {
-    sessions.add(session);
-    session.once("close", () => sessions.delete(session));
-    session.on("error", noop);
-    try {
-      session.setLocalWindowSize(H2_SESSION_WINDOW);
-    } catch {
-      // The session is already gone.
-    }
-  });
   if (options.connectTunnels) {
     // CONNECT host:port -> 200, then the tunnel is a new plaintext connection (HTTP/1.1 or h2c;
     // requests inside name the service in Host / :authority). TLS inside is refused: the app talks
@@ -120,8 +108,14 @@ export function createProxyListener(options: ProxyListenerOptions): ProxyListene
   function toHttp(socket: Duplex, h2c: boolean, info: ConnectionInfo): void {
     (socket as Duplex & WithConnectionInfo)[kConnectionInfo] = info;
     if (h2c) {
-      // The HTTP/2 session reads what inspection put back itself.
-      h2.emit("connection", socket);
+      // The session reads what inspection put back (it resumes the socket).
+      const session = new ServerSession(socket as ServerSessionSocket, {
+        streamWindow: H2_STREAM_WINDOW,
+        sessionWindow: H2_SESSION_WINDOW,
+        onStream: exchange.onStream,
+      });
+      sessions.add(session);
+      session.onClosed(() => sessions.delete(session));
       return;
     }
     // The codec reads what inspection put back first ('data' once the stream flows again).

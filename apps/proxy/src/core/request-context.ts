@@ -57,6 +57,8 @@ export class RequestContext {
   upgrade: string | undefined = undefined;
   /** After a 101 from the upstream: the upstream socket and the bytes it sent after the head. */
   upgraded: { socket: Duplex; head: Buffer } | undefined = undefined;
+  /** RST_STREAM code the downstream HTTP/2 stream ended with (the client's, or ours), if it was reset. */
+  downstreamRst: number | undefined = undefined;
   /** The HTTP/2 stream of the current upstream attempt (cancelled if the downstream goes away). */
   upstreamStream: ClientStream | undefined = undefined;
   /** SPIFFE ID the upstream proved with its certificate (mTLS), for telemetry and tests. */
@@ -81,7 +83,7 @@ export class RequestContext {
   constructor(
     readonly direction: Direction,
     readonly config: ConfigSnapshot,
-    /** The downstream request body: an http.IncomingMessage or an HTTP/2 server stream. */
+    /** The downstream request body (an empty ended stream when there is none). */
     readonly downstream: Readable,
     readonly method: string,
     /** Lower-case `host[:port]` the request is addressed to ("" if none). */

@@ -5,6 +5,9 @@
 import { STATUS_CODES, type IncomingHttpHeaders, type OutgoingHttpHeaders } from "node:http";
 import { checkInvalidHeaderChar, checkIsHttpToken } from "./llhttp";
 
+/** A space, control character or DEL: never in a request target. */
+const INVALID_TARGET = /[\x00-\x20\x7f]/;
+
 /** Headers the writer of each message decides itself (framing, connection management). */
 function isFraming(name: string): boolean {
   switch (name) {
@@ -48,6 +51,9 @@ function appendHeaders(head: string, headers: IncomingHttpHeaders | OutgoingHttp
 
 /** `METHOD path HTTP/1.1`, the headers, `framing` (complete header lines, or ""), the blank line. */
 export function requestHead(method: string, path: string, headers: IncomingHttpHeaders, framing: string): string {
+  // What came in over HTTP/2 was checked there; this keeps a request line from ever being split.
+  if (!checkIsHttpToken(method)) throw new InvalidHeaderError(":method", "is not a token");
+  if (INVALID_TARGET.test(path)) throw new InvalidHeaderError(":path", "has a space or a control character");
   return `${appendHeaders(`${method} ${path} HTTP/1.1\r\n`, headers)}${framing}\r\n`;
 }
 

@@ -61,7 +61,7 @@ export interface H1Server {
 }
 
 /** The empty body of requests without one (never read: `hasBody` is false). */
-const NO_BODY = new Readable({ read() {} });
+export const NO_BODY = new Readable({ read() {} });
 NO_BODY.push(null);
 
 const SWEEP_MS = 1_000;

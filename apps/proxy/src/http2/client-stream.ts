@@ -1,77 +1,31 @@
 // One request/response exchange of the HTTP/2 client session (client-session.ts): the stream's
-// state record, and its response body as a Readable when the body did not arrive with the headers.
+// state record; its response body, when the body did not arrive with the headers, is a StreamBody.
 import type { IncomingHttpHeaders } from "node:http";
-import { Readable } from "node:stream";
+import type { Readable } from "node:stream";
 import { codedError } from "../core/errors";
 import type { ClientSession } from "./client-session";
+import { H2Stream, StreamBody } from "./connection";
 import { H2Error } from "./frames";
+
+/** The response body of one stream: a Readable that also tells how the stream ended (`rstCode`). */
+export { StreamBody as ResponseBody };
 
 export interface ClientResponse {
   status: number;
   headers: IncomingHttpHeaders;
   /** The whole body when it came with the headers (and no trailers), a stream otherwise, null when there is none. */
-  body: ResponseBody | Buffer | null;
-}
-
-function noop(): void {}
-
-/** The response body of one stream: a Readable that also tells how the stream ended. */
-export class ResponseBody extends Readable {
-  /** RST_STREAM code when the stream was reset (by either side), else undefined. */
-  rstCode: number | undefined = undefined;
-
-  constructor(private readonly stream: ClientStream) {
-    super();
-    // A reset can come before the exchange listens (or after a retry layer dropped the response):
-    // never an unhandled 'error'. Readers that listen still get it.
-    this.on("error", noop);
-  }
-
-  override _read(): void {
-    this.stream.session.credit(this.stream);
-  }
-
-  /** The stream ended: `trailers` (if any) are emitted just before 'end', when the reader has listened. */
-  finish(trailers: IncomingHttpHeaders | undefined): void {
-    if (trailers !== undefined) this.prependOnceListener("end", () => this.emit("trailers", trailers));
-    this.push(null);
-  }
-
-  override _destroy(err: Error | null, callback: (err?: Error | null) => void): void {
-    // The reader gave up before the end: the upstream need not send the rest.
-    if (!this.stream.done) this.stream.cancel(H2Error.Cancel);
-    callback(err);
-  }
+  body: StreamBody | Buffer | null;
 }
 
 /** One request/response exchange on the session. */
-export class ClientStream {
-  id = 0;
-  /** Both directions finished, or the stream was reset. */
-  done = false;
-  /** RST_STREAM code when reset, by either side. */
-  rstCode: number | undefined = undefined;
-  sendWindow = 0;
-  /** Bytes received and handed to the reader but not yet credited back to the peer. */
-  unacked = 0;
-  /** Receive window left (what the peer may still send). */
-  recvWindow: number;
-  /** Request body bytes waiting for window. */
-  readonly queue: Buffer[] = [];
-  queued = 0;
-  /** The request body has ended (END_STREAM to send after the queue). */
-  ending = false;
-  /** END_STREAM sent. */
-  localClosed = false;
-  /** END_STREAM received. */
-  remoteClosed = false;
+export class ClientStream extends H2Stream {
   source: Readable | undefined = undefined;
   /** Stops listening to the request body source. */
   detach: (() => void) | undefined = undefined;
   sourcePaused = false;
   /** Response headers seen (non-informational). */
   responded = false;
-  body: ResponseBody | undefined = undefined;
+  body: StreamBody | undefined = undefined;
   /** Body bytes that arrived in the same read as the headers, while deciding Buffer or stream. */
   early: Buffer[] | undefined = undefined;
   earlyEnded = false;
@@ -96,10 +50,23 @@ export class ClientStream {
     resolve: (r: ClientResponse) => void,
     reject: (err: Error) => void,
   ) {
+    super(recvWindow);
     this.pendingHeaders = headers;
-    this.recvWindow = recvWindow;
     this.resolve = resolve;
     this.reject = reject;
+  }
+
+  /** The request body may flow again. */
+  drained(): void {
+    if (this.sourcePaused) {
+      this.sourcePaused = false;
+      this.source?.resume();
+    }
+  }
+
+  /** The reader gave up on the response before its end: the upstream need not send the rest. */
+  letGo(): void {
+    this.cancel(H2Error.Cancel);
   }
 
   /** Resets the stream (RST_STREAM with `code`); a pending response fails, a body in flight errors. */

@@ -1,17 +1,24 @@
 // Header fields of HTTP/2 responses as the client session checks and collects them: which names
 // HTTP/2 forbids, and repeated fields combined the way node:http2 (and node:http) present them.
 import type { IncomingHttpHeaders } from "node:http";
+import { checkInvalidHeaderChar, checkIsHttpToken } from "../http1/llhttp";
 
 /** Connection-specific fields HTTP/2 forbids (RFC 9113 §8.2.2); `te` is allowed only as "trailers" (requests). */
 export const CONNECTION_SPECIFIC = new Set(["connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade"]);
 
-/** Why a response field name is not allowed, or undefined: upper case (HTTP/2 names are lower case) or connection-specific. */
+/** Why a field name is not allowed, or undefined: not a token, upper case (HTTP/2 names are lower case) or connection-specific. */
 export function badFieldName(name: string): string | undefined {
   for (let i = 0; i < name.length; i++) {
     const c = name.charCodeAt(i);
     if (c >= 65 && c <= 90) return `header name "${name}" is not lower case`;
   }
+  if (!checkIsHttpToken(name)) return `header name "${name}" is not a token`;
   return CONNECTION_SPECIFIC.has(name) ? `connection-specific header "${name}"` : undefined;
+}
+
+/** Why a field value is not allowed (RFC 9113 §8.2.1: no NUL, CR, LF or other control character), or undefined. */
+export function badFieldValue(name: string, value: string): string | undefined {
+  return checkInvalidHeaderChar(value) ? `header "${name}" has a control character in its value` : undefined;
 }
 
 /** Repeated fields as node:http2 combines them: set-cookie a list, cookie joined by "; ", others by ", ". */

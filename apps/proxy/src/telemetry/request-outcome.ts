@@ -1,9 +1,9 @@
 // What happened to a request, in the bounded vocabulary telemetry uses: its gRPC status (code and
 // name) and, when it failed, why — one of FAILURE_REASONS, mapped from the sidecar's error codes
 // and policy decisions (ctx.errorCode, ctx.reason) and the upstream's answer.
-import { constants, type ServerHttp2Stream } from "node:http2";
 import { ErrorCode, type FailureReason } from "@weft/contracts";
 import type { RequestRecord } from "../core/events";
+import { H2Error } from "../http2/frames";
 import { GrpcStatus, grpcStatusOf } from "../core/grpc";
 
 /** google.rpc.Code names by value (0..16). */
@@ -47,7 +47,7 @@ export function grpcStatusOfRecord(r: RequestRecord): number {
 
 /** The HTTP/2 client reset its stream (gRPC cancellation) before the response was complete. */
 function clientCancelled(r: RequestRecord): boolean {
-  return r.httpVersion === 2 && (r.downstream as Partial<ServerHttp2Stream>).rstCode === constants.NGHTTP2_CANCEL;
+  return r.httpVersion === 2 && r.downstreamRst === H2Error.Cancel;
 }
 
 /** gRPC statuses that mean the server failed (their HTTP equivalent is 5xx); the others are the caller's problem. */

@@ -1,0 +1,332 @@
+// An HTTP/2 server connection (RFC 9113) on the shared connection core (connection.ts): the
+// client's preface checked, requests validated as RFC 9113 §8.3 asks (pseudo-headers, field
+// names, content-length against DATA) and handed on as ServerStreams, responses written back whole
+// or streamed with the peer's flow control. A response complete before its request resets the
+// rest of the request with NO_ERROR (§8.1). close() is a graceful GOAWAY: streams in flight finish,
+// then the connection ends.
+import type { IncomingHttpHeaders } from "node:http";
+import { codedError } from "../core/errors";
+import { goawayFrame, H2Error, rstStreamFrame, Setting } from "./frames";
+import { Connection, SessionError, State, StreamBody, type SessionSocket } from "./connection";
+import { addHeader, badFieldName, badFieldValue } from "./fields";
+import { ServerStream } from "./server-stream";
+
+export interface ServerSessionOptions {
+  /** Receive window per stream, bytes (advertised as SETTINGS_INITIAL_WINDOW_SIZE). */
+  streamWindow: number;
+  /** Receive window of the connection, bytes. */
+  sessionWindow: number;
+  /** Largest header list accepted from the client, bytes (advertised as SETTINGS_MAX_HEADER_LIST_SIZE). */
+  maxHeaderBlock?: number;
+  /** A request arrived. */
+  onStream(stream: ServerStream): void;
+}
+
+export interface ServerSessionSocket extends SessionSocket {
+  on(event: "data", fn: (data: Buffer) => void): unknown;
+  on(event: "drain", fn: () => void): unknown;
+  on(event: "error", fn: (err: Error) => void): unknown;
+  on(event: "close", fn: () => void): unknown;
+  on(event: "end", fn: () => void): unknown;
+}
+
+const CONTENT_LENGTH = /^\d{1,15}$/;
+/** Origin-form (or `*`): no space, control character or DEL, so it can start an HTTP/1.1 request line. */
+const PATH = /^(?:\*|\/[^\x00-\x20\x7f]*)$/;
+/** A host and optional port: no space, control character, DEL or delimiter of a URI's other parts. */
+const AUTHORITY = /^[^\x00-\x20\x7f/?#@\\]*$/;
+/** An HTTP token (RFC 9110 §5.6.2), as a method must be. */
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/** Streams open at once per connection, advertised as SETTINGS_MAX_CONCURRENT_STREAMS (nginx: 128; a sidecar carries a whole app's traffic to one endpoint). */
+export const MAX_CONCURRENT_STREAMS = 1000;
+/**
+ * Streams a client may reset before their response, or have refused or reset as malformed, beyond
+ * those it completes: past that the connection ends with ENHANCE_YOUR_CALM (the HTTP/2 "rapid
+ * reset" flood, CVE-2023-44487, starts upstream work it never waits for).
+ */
+export const ABUSE_BUDGET = 1000;
+
+export class ServerSession extends Connection<ServerStream> {
+  /** The highest stream ID the client has opened. */
+  private lastPeerId = 0;
+  private readonly closedListeners: Array<() => void> = [];
+  /** What is left of ABUSE_BUDGET: spent by streams reset early, refused or malformed; earned back by completed ones. */
+  private budget = ABUSE_BUDGET;
+
+  constructor(
+    readonly transport: ServerSessionSocket,
+    private readonly options: ServerSessionOptions,
+  ) {
+    super(transport, options.streamWindow, options.sessionWindow, options.maxHeaderBlock, [[Setting.MaxConcurrentStreams, MAX_CONCURRENT_STREAMS]], false);
+    // The client closed its side: requests it had not finished never will; the answers to the rest
+    // are still sent where the socket allows it (plaintext: half-open), then ours ends too.
+    transport.on("end", () => this.onPeerEnd());
+    // Connections are handed over paused (their first bytes were inspected and put back).
+    transport.resume();
+  }
+
+  /** `fn` runs once the connection is gone. */
+  onClosed(fn: () => void): void {
+    if (this.state === State.Closed) fn();
+    else this.closedListeners.push(fn);
+  }
+
+  /** Graceful close: GOAWAY (no new streams), the ones in flight finish, then the connection ends. */
+  close(): void {
+    if (this.state !== State.Open) return;
+    this.state = State.Draining;
+    this.send(goawayFrame(this.lastPeerId, H2Error.NoError));
+    this.maybeFinish();
+  }
+
+  /** Closes the connection now; streams in flight end as if reset. */
+  destroy(): void {
+    if (this.state === State.Closed) return;
+    this.send(goawayFrame(this.lastPeerId, H2Error.NoError));
+    this.fail(codedError("the HTTP/2 session was closed by the proxy", "ERR_HTTP2_STREAM_CANCEL"));
+  }
+
+  // --- responses (through ServerStream) ---
+
+  respond(stream: ServerStream, status: number, fields: string[], body: Buffer | null | undefined): void {
+    if (stream.done || stream.headersSent) return;
+    stream.headersSent = true;
+    if (stream.method === "HEAD" || status === 204 || status === 304) {
+      stream.noBody = true;
+      body = null;
+    }
+    if (body === null || (body !== undefined && body.length === 0)) {
+      stream.ending = true;
+      stream.localClosed = true;
+      this.sendHeaders(stream.id, fields, true);
+      this.endIfDone(stream);
+      return;
+    }
+    this.sendHeaders(stream.id, fields, false);
+    if (body !== undefined) {
+      this.write(stream, body);
+      this.end(stream);
+    }
+  }
+
+  resetStream(stream: ServerStream, code: number): void {
+    // Our own decision (the upstream failed mid-response, a deadline): the request body just stops.
+    this.reset(stream, code, true, undefined);
+  }
+
+  // --- requests ---
+
+  protected isIdle(id: number): boolean {
+    return id > this.lastPeerId;
+  }
+
+  protected onHeaderFields(id: number, fields: string[], endStream: boolean): void {
+    const open = this.streams.get(id);
+    if (open !== undefined) return this.onTrailers(open, fields, endStream);
+    // A stream already over (reset by us, or malformed): what the client still sends on it is dropped.
+    if (id <= this.lastPeerId) return;
+    this.lastPeerId = id;
+    if (this.state !== State.Open) {
+      this.send(rstStreamFrame(id, H2Error.RefusedStream));
+      return;
+    }
+    let method = "";
+    let scheme = "";
+    let authority = "";
+    let path = "";
+    let regular = false;
+    let size = 0;
+    const headers: IncomingHttpHeaders = {};
+    for (let i = 0; i < fields.length; i += 2) {
+      const name = fields[i]!;
+      const value = fields[i + 1]!;
+      size += name.length + value.length + 32;
+      if (size > this.maxHeaderBlock) return this.refuseOversized(id, endStream);
+      if (name.charCodeAt(0) === 58 /* : */) {
+        if (regular) return this.malformed(id, `pseudo-header ${name} after regular fields`);
+        if (name === ":method" && method === "") method = value;
+        else if (name === ":path" && path === "") path = value;
+        else if (name === ":scheme" && scheme === "") scheme = value;
+        else if (name === ":authority" && authority === "") authority = value;
+        else return this.malformed(id, `pseudo-header ${name} repeated or unknown`);
+        continue;
+      }
+      regular = true;
+      const bad = badFieldName(name) ?? badFieldValue(name, value);
+      if (bad !== undefined) return this.malformed(id, bad);
+      if (name === "te" && value !== "trailers") return this.malformed(id, `te: ${value}`);
+      addHeader(headers, name, value);
+    }
+    if (!TOKEN.test(method)) return this.malformed(id, method === "" ? "no :method" : `:method "${method}" is not a token`);
+    if (method === "CONNECT") {
+      if (authority === "" || scheme !== "" || path !== "") return this.malformed(id, "CONNECT needs :authority and no :scheme or :path");
+    } else if (scheme === "" || !PATH.test(path)) return this.malformed(id, scheme === "" ? "no :scheme" : `:path "${path}" is not an origin-form path`);
+    if (!AUTHORITY.test(authority)) return this.malformed(id, `:authority "${authority}" is not a host`);
+    if (this.streams.size >= MAX_CONCURRENT_STREAMS) {
+      this.spend();
+      this.send(rstStreamFrame(id, H2Error.RefusedStream));
+      return;
+    }
+    const stream = new ServerStream(this, id, method, scheme, authority, path, headers, this.streamWindow);
+    const length = headers["content-length"];
+    if (length !== undefined) {
+      if (!CONTENT_LENGTH.test(length)) return this.malformed(id, `content-length "${length}" is not a number`);
+      stream.expected = Number(length);
+      if (endStream && stream.expected !== 0) return this.malformed(id, `content-length ${length} on a request without a body`);
+    }
+    stream.sendWindow = this.peerInitialWindow;
+    this.streams.set(id, stream);
+    if (endStream) stream.remoteClosed = true;
+    else stream.body = new StreamBody(this, stream);
+    try {
+      this.options.onStream(stream);
+    } catch (err) {
+      // A bug in the request path: this request fails, the connection and its other streams go on.
+      this.resetStream(stream, H2Error.Internal);
+      process.nextTick(() => {
+        throw err;
+      });
+    }
+  }
+
+  /** Abuse costs budget; spent out, the connection ends. */
+  private spend(): void {
+    if (--this.budget <= 0) throw new SessionError(H2Error.EnhanceYourCalm, "too many streams reset, refused or malformed");
+  }
+
+  private onTrailers(stream: ServerStream, fields: string[], endStream: boolean): void {
+    if (stream.remoteClosed) return this.streamError(stream, H2Error.StreamClosed, "sent headers after ending the stream");
+    if (!endStream) return this.streamError(stream, H2Error.Protocol, "sent a second header block that does not end the stream");
+    const trailers: IncomingHttpHeaders = {};
+    let size = 0;
+    for (let i = 0; i < fields.length; i += 2) {
+      const name = fields[i]!;
+      size += name.length + fields[i + 1]!.length + 32;
+      if (size > this.maxHeaderBlock) return this.streamError(stream, H2Error.Protocol, `sent trailers over ${this.maxHeaderBlock} bytes`);
+      if (name.charCodeAt(0) === 58) return this.streamError(stream, H2Error.Protocol, `sent pseudo-header ${name} in trailers`);
+      const bad = badFieldName(name);
+      if (bad !== undefined) return this.streamError(stream, H2Error.Protocol, `sent ${bad}`);
+      addHeader(trailers, name, fields[i + 1]!);
+    }
+    this.remoteEnd(stream, trailers);
+  }
+
+  protected onStreamData(stream: ServerStream, buf: Buffer, s: number, e: number, length: number, endStream: boolean): void {
+    if (stream.expected >= 0) {
+      stream.expected -= e - s;
+      if (stream.expected < 0) return this.streamError(stream, H2Error.Protocol, "sent more DATA than its content-length");
+    }
+    stream.unacked += length;
+    if (e > s && !stream.discarding && stream.body !== undefined && !stream.body.destroyed) {
+      if (stream.body.push(buf.subarray(s, e))) this.credit(stream);
+    } else this.credit(stream);
+    if (endStream) this.remoteEnd(stream, undefined);
+  }
+
+  /** The client ended its side of a stream (with trailers, or none). */
+  private remoteEnd(stream: ServerStream, trailers: IncomingHttpHeaders | undefined): void {
+    if (stream.expected > 0) return this.streamError(stream, H2Error.Protocol, `ended the request ${stream.expected} bytes short of its content-length`);
+    stream.remoteClosed = true;
+    const body = stream.body;
+    if (body !== undefined && !body.destroyed) body.finish(trailers);
+    this.endIfDone(stream);
+  }
+
+  protected onReset(stream: ServerStream, code: number): void {
+    if (!stream.localClosed) this.spend();
+    this.reset(stream, code, false, codedError(`the client reset the stream (RST_STREAM code ${code})`, "ERR_HTTP2_STREAM_ERROR"));
+  }
+
+  protected streamError(stream: ServerStream, code: number, why: string): void {
+    this.reset(stream, code, true, codedError(`malformed request from the client: it ${why}`, "ERR_HTTP2_STREAM_ERROR"));
+  }
+
+  /** Ends a stream abnormally: RST_STREAM sent (ours) or received; a request body still arriving fails with `err`. */
+  private reset(stream: ServerStream, code: number, send: boolean, err: Error | undefined): void {
+    if (stream.done) return;
+    if (send) this.sendReset(stream, code);
+    stream.rstCode = code;
+    this.finishStream(stream, err);
+  }
+
+  /** A request that breaks RFC 9113 §8.3 is reset with PROTOCOL_ERROR; the connection goes on. */
+  private malformed(id: number, _why: string): void {
+    this.spend();
+    this.send(rstStreamFrame(id, H2Error.Protocol));
+  }
+
+  /** A header list over the limit: 431, as HTTP/1.1 answers it. */
+  private refuseOversized(id: number, endStream: boolean): void {
+    const stream = new ServerStream(this, id, "GET", "", "", "", {}, this.streamWindow);
+    stream.sendWindow = this.peerInitialWindow;
+    stream.remoteClosed = endStream;
+    stream.discarding = true;
+    this.streams.set(id, stream);
+    stream.respond(431, { "content-type": "text/plain" }, Buffer.from(`request header list over ${this.maxHeaderBlock} bytes\n`));
+  }
+
+  protected endIfDone(stream: ServerStream): void {
+    if (!stream.localClosed) return;
+    // The response is complete before the request: the rest of it is of no use (RFC 9113 §8.1).
+    if (!stream.remoteClosed) this.sendReset(stream, H2Error.NoError);
+    else if (this.budget < ABUSE_BUDGET) this.budget++;
+    this.finishStream(stream, undefined);
+  }
+
+  private finishStream(stream: ServerStream, err: Error | undefined): void {
+    if (stream.done) return;
+    this.release(stream);
+    this.streams.delete(stream.id);
+    const body = stream.body;
+    if (body !== undefined && !body.readableEnded && !body.destroyed) {
+      body.rstCode = stream.rstCode;
+      body.destroy(err);
+    }
+    stream.emitClose();
+    if (this.state === State.Draining) this.maybeFinish();
+  }
+
+  // --- lifecycle ---
+
+  protected onGoaway(_last: number, code: number, debug: string): void {
+    if (code !== H2Error.NoError) {
+      this.fail(codedError(`the client ended the session (GOAWAY code ${code}${debug ? `: ${debug}` : ""})`, "ERR_HTTP2_SESSION_ERROR"));
+      return;
+    }
+    // The client opens no more streams: the ones in flight finish, then the connection closes.
+    this.close();
+  }
+
+  private onPeerEnd(): void {
+    const gone = codedError("the client closed the connection before the request ended", "ECONNRESET");
+    for (const stream of [...this.streams.values()]) if (!stream.remoteClosed) this.reset(stream, H2Error.Cancel, false, gone);
+    this.close();
+  }
+
+  private maybeFinish(): void {
+    if (this.state !== State.Draining || this.streams.size > 0) return;
+    this.flushNow();
+    this.state = State.Closed;
+    this.socket.end();
+    for (const fn of this.closedListeners.splice(0)) fn();
+  }
+
+  protected onSocketClose(): void {
+    this.fail(codedError("the client closed the connection", "ECONNRESET"));
+  }
+
+  /** The connection is gone (error, close, protocol failure): every stream ends as if reset. */
+  protected fail(err: Error): void {
+    if (this.state === State.Closed) return;
+    if (err instanceof SessionError) {
+      this.send(goawayFrame(this.lastPeerId, err.h2Code, err.message));
+      err = codedError(`HTTP/2 protocol error from the client: ${err.message}`, "ERR_HTTP2_SESSION_ERROR");
+    }
+    this.flushNow();
+    this.state = State.Closed;
+    for (const stream of [...this.streams.values()]) this.finishStream(stream, err);
+    if (!this.socket.destroyed) this.socket.destroy();
+    for (const fn of this.closedListeners.splice(0)) fn();
+  }
+}

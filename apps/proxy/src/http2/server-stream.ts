@@ -1,0 +1,121 @@
+// One request received by the HTTP/2 server session (server-session.ts) and the response written
+// back: the request's pseudo-headers and fields, its body as a StreamBody (only when it has one),
+// and the calls the exchange answers through — a whole response at once, or headers, body chunks
+// with backpressure and trailers, or a reset.
+import type { IncomingHttpHeaders, OutgoingHttpHeaders } from "node:http";
+import type { ServerSession } from "./server-session";
+import { H2Stream, type StreamBody } from "./connection";
+import { CONNECTION_SPECIFIC } from "./fields";
+
+export class ServerStream extends H2Stream {
+  /** The request body; undefined when the request's headers ended the stream. */
+  body: StreamBody | undefined = undefined;
+  /** Response headers sent. */
+  headersSent = false;
+  /** The response carries no body (HEAD request, 204, 304): body bytes are dropped. */
+  noBody = false;
+  /** Request body bytes its content-length still promises (-1: no content-length). */
+  expected = -1;
+  /** The reader let go of the request body: what still arrives is credited and dropped. */
+  discarding = false;
+  /** Runs when the queue is short again after write() returned false. */
+  onDrained: (() => void) | undefined = undefined;
+  private closeListeners: (() => void) | Array<() => void> | undefined = undefined;
+
+  constructor(
+    readonly session: ServerSession,
+    id: number,
+    readonly method: string,
+    readonly scheme: string,
+    /** `:authority` as sent ("" when absent; a `host` field may stand in). */
+    readonly authority: string,
+    readonly path: string,
+    /** The regular fields (no pseudo-headers), repeated ones combined as node:http2 does. */
+    readonly headers: IncomingHttpHeaders,
+    recvWindow: number,
+  ) {
+    super(recvWindow);
+    this.id = id;
+  }
+
+  /** The stream is over: the response was sent whole, or either side reset it, or the connection went. */
+  get closed(): boolean {
+    return this.done;
+  }
+
+  /** `fn` runs once, when the stream is over (now, if it is). */
+  onClose(fn: () => void): void {
+    if (this.done) return fn();
+    const l = this.closeListeners;
+    if (l === undefined) this.closeListeners = fn;
+    else if (Array.isArray(l)) l.push(fn);
+    else this.closeListeners = [l, fn];
+  }
+
+  /** Runs the close listeners (the session calls this once). */
+  emitClose(): void {
+    const l = this.closeListeners;
+    this.closeListeners = undefined;
+    if (l === undefined) return;
+    if (Array.isArray(l)) for (const fn of l) runListener(fn);
+    else runListener(l);
+  }
+
+  /**
+   * Sends the response headers. With `body` null the stream ends with them; with a Buffer that is
+   * the whole body; with undefined the body follows through write() and end().
+   */
+  respond(status: number, headers: OutgoingHttpHeaders, body?: Buffer | null): void {
+    this.session.respond(this, status, toFields([":status", String(status)], headers), body);
+  }
+
+  /** A body chunk; false when the writer should wait for `onDrained`. */
+  write(chunk: Buffer): boolean {
+    if (this.noBody) return true;
+    return this.session.write(this, chunk);
+  }
+
+  /** Ends the response, with trailers if any. */
+  end(trailers?: OutgoingHttpHeaders): void {
+    this.session.end(this, trailers === undefined ? undefined : toFields([], trailers));
+  }
+
+  /** Resets the stream (RST_STREAM with `code`). */
+  reset(code: number): void {
+    this.session.resetStream(this, code);
+  }
+
+  drained(): void {
+    this.onDrained?.();
+  }
+
+  letGo(): void {
+    this.discarding = true;
+    this.session.credit(this);
+  }
+}
+
+/** A listener that throws (a bug) surfaces as an uncaught exception, as with an EventEmitter, but never leaves the session half-updated. */
+function runListener(fn: () => void): void {
+  try {
+    fn();
+  } catch (err) {
+    process.nextTick(() => {
+      throw err;
+    });
+  }
+}
+
+/** Response header or trailer fields as flat pairs: names lower-cased, connection-specific and pseudo fields left out. */
+function toFields(fields: string[], headers: OutgoingHttpHeaders): string[] {
+  for (const key in headers) {
+    const value = headers[key];
+    if (value === undefined) continue;
+    const name = key.toLowerCase();
+    if (CONNECTION_SPECIFIC.has(name) || name.charCodeAt(0) === 58 /* : */) continue;
+    if (typeof value === "string") fields.push(name, value);
+    else if (Array.isArray(value)) for (const v of value) fields.push(name, v);
+    else fields.push(name, String(value));
+  }
+  return fields;
+}
