@@ -3,7 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { EnvHttpProxyAgent, ProxyAgent } from "undici";
 import { TypeUrl } from "@weft/contracts/proto";
 import { startAdsTestServer, startEchoServer, type AdsTestServer, type EchoServer } from "@weft/test-kit";
-import { send, startTestSidecar, waitForMesh, type TestSidecar } from "./support/harness";
+import { createConnection, createServer as createNetServer } from "node:net";
+import { nextEvent, send, startTestSidecar, waitForMesh, type TestSidecar } from "./support/harness";
 import { routeConfig, serviceHost, inboundRoutes, setMesh, type EndpointSpec, type RouteSpec } from "./support/xds-fixtures";
 import { closedPort } from "./support/upstreams";
 
@@ -186,5 +187,44 @@ describe("outbound: locally generated errors", () => {
     const e = error(await send(`${sidecar.outboundUrl}/`, { headers: { host: "reviews" } }));
     expect(e).toMatchObject({ status: 503, header: "WEFT_UPSTREAM_CONNECT_FAILED" });
     expect(e.message).toContain(`endpoint 127.0.0.1:${dead} of cluster "reviews.default|v1"`);
+  });
+});
+
+describe("outbound: a request body that breaks after its head went upstream", () => {
+  it("is answered 400 naming the problem, its upstream request is cut, and the request is recorded as a 400", async () => {
+    // A raw upstream that tells when the request head arrived and when its connection went.
+    let headSeen!: () => void;
+    let upstreamClosed!: () => void;
+    const head = new Promise<void>((resolve) => (headSeen = resolve));
+    const upstreamGone = new Promise<void>((resolve) => (upstreamClosed = resolve));
+    const raw = createNetServer((socket) => {
+      let text = "";
+      socket.on("error", () => undefined);
+      socket.on("data", (d: Buffer) => {
+        text += d.toString("latin1");
+        if (text.includes("\r\n\r\n")) headSeen();
+      });
+      socket.once("close", () => upstreamClosed());
+    });
+    await new Promise<void>((resolve) => raw.listen(0, "127.0.0.1", resolve));
+    try {
+      const port = (raw.address() as { port: number }).port;
+      await waitForMesh(ads, mesh({ routes: [{ name: "default", prefix: "/", cluster: "reviews.default|v1" }], v1: [{ port }] }));
+      const recorded = nextEvent(sidecar, "request");
+      const client = createConnection({ port: sidecar.ports.outbound, host: "127.0.0.1" });
+      let answer = "";
+      client.on("error", () => undefined).on("data", (d: Buffer) => (answer += d.toString("latin1")));
+      const clientClosed = new Promise<void>((resolve) => client.once("close", () => resolve()));
+      client.write("POST /upload HTTP/1.1\r\nhost: reviews\r\ntransfer-encoding: chunked\r\n\r\n5\r\nhello\r\n");
+      await head;
+      client.write("zz\r\nnot a chunk\r\n");
+      await Promise.all([clientClosed, upstreamGone]);
+      expect(answer).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n[\s\S]*connection: close\r\n\r\nmalformed HTTP\/1\.1 request: Invalid character in chunk size\n$/);
+      const record = await recorded;
+      expect(record.status).toBe(400);
+      expect(record.downstreamGone).toBe(true);
+    } finally {
+      raw.close();
+    }
   });
 });

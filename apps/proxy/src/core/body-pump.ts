@@ -15,6 +15,7 @@ export interface H1Writer {
   readonly writableEnded: boolean;
   readonly writableFinished: boolean;
   readonly headersSent: boolean;
+  readonly statusCode: number;
   writeHead(status: number, headers: OutgoingHttpHeaders): unknown;
   write(chunk: Buffer): boolean;
   end(chunk?: Buffer): unknown;

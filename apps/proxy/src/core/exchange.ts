@@ -170,7 +170,10 @@ export function createExchange(options: ExchangeOptions): Exchange {
   // ---- HTTP/1.1 ------------------------------------------------------------------------------
 
   function onH1Close(this: H1Writer & Carrier): void {
-    finish(this[kCtx]!, this.writableFinished);
+    const ctx = this[kCtx]!;
+    // Answered by the codec itself (the request body broke mid-way: 400), not by writeH1.
+    if (ctx.status === 0 && this.writableFinished) ctx.status = this.statusCode;
+    finish(ctx, this.writableFinished);
   }
 
   function writeH1(ctx: RequestContext, response: ProxyResponse, res: H1Writer): void {

@@ -91,6 +91,8 @@ export class H1Response {
   writableEnded = false;
   writableFinished = false;
   headersSent = false;
+  /** The status written (the codec may answer a request itself: a body that broke mid-way). */
+  statusCode = 200;
   /** Keep the connection after this response (false: `connection: close`, then the connection ends). */
   keepAlive: boolean;
   private head = "";
@@ -114,6 +116,7 @@ export class H1Response {
   /** Checks and stores the head; it is sent with the first body bytes (so a buffer goes in one write). */
   writeHead(status: number, headers: OutgoingHttpHeaders): this {
     this.head = responseHeadLines(status, headers);
+    this.statusCode = status;
     this.headersSent = true;
     const cl = headers["content-length"];
     if (this.headRequest || bodylessStatus(status)) {
@@ -313,9 +316,19 @@ export function createH1Server(options: H1ServerOptions): H1Server {
   /** A request this codec cannot take: a short answer, then the connection closes. */
   function reject(conn: Connection, status: number, why: string): void {
     conn.stopped = true;
+    const current = conn.queue.length === 1 ? conn.queue[0]! : undefined;
     if (conn.queue.length === 0 && !conn.socket.destroyed) {
       const body = `${why}\n`;
       conn.socket.end(`HTTP/1.1 ${status} ${status === 431 ? "Request Header Fields Too Large" : status === 408 ? "Request Timeout" : "Bad Request"}\r\ncontent-type: text/plain\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`, "latin1");
+    } else if (current !== undefined && conn.body !== undefined && !current.headersSent && !conn.socket.destroyed) {
+      // The body of the request in progress broke (its head went upstream already): that request
+      // fails as the client's fault — its upstream attempt is cancelled — and is answered 400, as
+      // Envoy does, instead of a connection cut without a word.
+      const body = conn.body;
+      conn.body = undefined;
+      body.fail(codedError(`malformed HTTP/1.1 request body: ${why}`, "HPE_INVALID_BODY"));
+      current.keepAlive = false;
+      current.writeHead(status, { "content-type": "text/plain" }).end(Buffer.from(`${why}\n`, "latin1"));
     } else {
       conn.socket.destroy();
     }
