@@ -171,8 +171,12 @@ export function createExchange(options: ExchangeOptions): Exchange {
 
   function onH1Close(this: H1Writer & Carrier): void {
     const ctx = this[kCtx]!;
-    // Answered by the codec itself (the request body broke mid-way: 400), not by writeH1.
-    if (ctx.status === 0 && this.writableFinished) ctx.status = this.statusCode;
+    // Answered by the codec itself (the request body broke mid-way: 400), not by writeH1: the
+    // client's fault, known now (the body's error event comes a tick later).
+    if (ctx.status === 0 && this.writableFinished) {
+      ctx.status = this.statusCode;
+      ctx.downstreamGone = true;
+    }
     finish(ctx, this.writableFinished);
   }
 

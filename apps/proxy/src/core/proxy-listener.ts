@@ -113,9 +113,14 @@ export function createProxyListener(options: ProxyListenerOptions): ProxyListene
         streamWindow: H2_STREAM_WINDOW,
         sessionWindow: H2_SESSION_WINDOW,
         onStream: exchange.onStream,
+        clock,
       });
       sessions.add(session);
-      session.onClosed(() => sessions.delete(session));
+      session.onClosed((err) => {
+        sessions.delete(session);
+        // A client that broke the protocol or flooded us: say so (closes and resets are routine).
+        if ((err as { code?: string } | undefined)?.code === "ERR_HTTP2_SESSION_ERROR") logger.info({ listener: name, reason: err!.message }, "HTTP/2 connection closed");
+      });
       return;
     }
     // The codec reads what inspection put back first ('data' once the stream flows again).

@@ -316,7 +316,8 @@ export function createH1Server(options: H1ServerOptions): H1Server {
   /** A request this codec cannot take: a short answer, then the connection closes. */
   function reject(conn: Connection, status: number, why: string): void {
     conn.stopped = true;
-    const current = conn.queue.length === 1 ? conn.queue[0]! : undefined;
+    // The request whose body is arriving is the newest; its answer waits behind earlier ones.
+    const current = conn.queue.length > 0 ? conn.queue[conn.queue.length - 1]! : undefined;
     if (conn.queue.length === 0 && !conn.socket.destroyed) {
       const body = `${why}\n`;
       conn.socket.end(`HTTP/1.1 ${status} ${status === 431 ? "Request Header Fields Too Large" : status === 408 ? "Request Timeout" : "Bad Request"}\r\ncontent-type: text/plain\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`, "latin1");
@@ -416,8 +417,9 @@ export function createH1Server(options: H1ServerOptions): H1Server {
       const ret = parser.execute(chunk);
       if (conn.ignoring) return;
       if (typeof ret !== "number") {
-        // Bytes after a request that ends the connection: its answer still goes out.
-        if (conn.stopped && conn.upgrade === undefined) {
+        // Bytes after a request that ends the connection: its answer still goes out. (A body still
+        // arriving is that request's own, and its breaking is answered below.)
+        if (conn.stopped && conn.upgrade === undefined && conn.body === undefined) {
           conn.ignoring = true;
           return;
         }

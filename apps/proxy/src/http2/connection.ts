@@ -35,8 +35,6 @@ export interface SessionSocket {
   pause(): unknown;
   resume(): unknown;
   readonly destroyed: boolean;
-  /** Bytes written but not yet handed to the kernel. */
-  readonly writableLength: number;
   on(event: "data", fn: (data: Buffer) => void): unknown;
   on(event: "drain", fn: () => void): unknown;
   on(event: "error", fn: (err: Error) => void): unknown;
@@ -53,9 +51,15 @@ export const enum State {
 /** Bytes a stream holds to send (waiting for flow-control window or the socket) before its writer is told to wait. */
 export const SEND_BUFFER = 64 * 1024;
 export const DEFAULT_MAX_HEADER_BLOCK = 256 * 1024;
-/** Bytes waiting in the socket beyond which the peer is no longer read (a peer that sends PINGs or
- *  SETTINGS but never reads the answers cannot make them pile up). */
-const MAX_UNSENT = 1 << 20;
+/**
+ * Answers the peer forces out of us (PING and SETTINGS acknowledgements, resets of streams we refuse)
+ * that may wait unsent while the socket is blocked: a peer that sends them without reading ours
+ * gets ENHANCE_YOUR_CALM past this many (Go's net/http does the same). DATA needs no such cap: the
+ * peer's own flow-control windows bound it.
+ */
+export const MAX_QUEUED_CONTROL = 10_000;
+/** The peer's concurrency limit assumed until its SETTINGS arrive (as nghttp2 does). */
+const INITIAL_MAX_CONCURRENT = 100;
 
 /** A connection error: the session ends with a GOAWAY carrying `h2Code` and the message. */
 export class SessionError extends Error {
@@ -145,16 +149,17 @@ export abstract class Connection<S extends H2Stream> {
   private readonly blocked = new Set<S>();
   protected peerInitialWindow = DEFAULT_WINDOW;
   protected peerMaxFrame = DEFAULT_MAX_FRAME;
-  /** The peer's SETTINGS_MAX_CONCURRENT_STREAMS. */
-  protected peerMaxConcurrent = Number.POSITIVE_INFINITY;
+  /** The peer's SETTINGS_MAX_CONCURRENT_STREAMS (unlimited once its SETTINGS came without one). */
+  protected peerMaxConcurrent = INITIAL_MAX_CONCURRENT;
+  private peerSettingsSeen = false;
   private sendWindow = DEFAULT_WINDOW;
   private recvUnacked = 0;
   private pending: Buffer | null = null;
   /** Server side: the client's connection preface is still to be checked, then its first SETTINGS. */
   protected awaitingPreface = false;
   private awaitingSettings = false;
-  /** Reading stopped while the socket holds more than MAX_UNSENT. */
-  private readPaused = false;
+  /** Control frames sent while the socket was blocked (reset when it drains). */
+  private controlQueued = 0;
   /** Header block being assembled across CONTINUATION frames. */
   private headerStream = 0;
   private headerEnd = false;
@@ -209,6 +214,8 @@ export abstract class Connection<S extends H2Stream> {
   protected abstract onSocketClose(): void;
   /** The peer's SETTINGS were applied. */
   protected afterSettings(): void {}
+  /** A stream has bytes to send and no window to send them in. */
+  protected onWindowStall(_stream: S): void {}
 
   // --- sending ---
 
@@ -220,6 +227,17 @@ export abstract class Connection<S extends H2Stream> {
       process.nextTick(this.flush);
     }
     if (!this.socket.write(buf)) this.socketBlocked = true;
+  }
+
+  /** A frame the peer's own frames force out of us: counted while the socket is blocked (MAX_QUEUED_CONTROL). */
+  protected sendControl(buf: Buffer): void {
+    this.send(buf);
+    if (this.socketBlocked) this.controlQueued++;
+  }
+
+  /** What the peer's connection-level window still allows us to send. */
+  protected connectionWindow(): number {
+    return this.sendWindow;
   }
 
   /** Writes what is corked now (before the socket ends or is destroyed). */
@@ -285,6 +303,7 @@ export abstract class Connection<S extends H2Stream> {
       const window = Math.min(stream.sendWindow, this.sendWindow);
       if (window <= 0) {
         if (this.sendWindow <= 0) this.blocked.add(stream);
+        this.onWindowStall(stream);
         return;
       }
       const chunk = queue[0]!;
@@ -332,10 +351,7 @@ export abstract class Connection<S extends H2Stream> {
 
   private onDrain(): void {
     this.socketBlocked = false;
-    if (this.readPaused) {
-      this.readPaused = false;
-      this.socket.resume();
-    }
+    this.controlQueued = 0;
     for (const stream of this.streams.values()) if (stream.needDrain) this.pump(stream);
   }
 
@@ -393,9 +409,9 @@ export abstract class Connection<S extends H2Stream> {
     }
     if (at < end && this.state !== State.Closed) this.pending = buf.subarray(at);
     this.afterRead();
-    if (this.socketBlocked && this.socket.writableLength > MAX_UNSENT && this.state !== State.Closed) {
-      this.readPaused = true;
-      this.socket.pause();
+    if (this.controlQueued > MAX_QUEUED_CONTROL && this.state !== State.Closed) {
+      this.fail(new SessionError(H2Error.EnhanceYourCalm, `over ${MAX_QUEUED_CONTROL} control frames queued for a peer that does not read them`));
+      return;
     }
     if (this.recvUnacked >= this.sessionWindow / 2 && this.state !== State.Closed) {
       this.send(windowUpdateFrame(0, this.recvUnacked));
@@ -468,7 +484,7 @@ export abstract class Connection<S extends H2Stream> {
           const ack = Buffer.allocUnsafe(FRAME_HEADER + 8);
           writeFrameHeader(ack, 0, 8, FrameType.Ping, Flag.Ack, 0);
           buf.copy(ack, FRAME_HEADER, start, end);
-          this.send(ack);
+          this.sendControl(ack);
         }
         return;
       case FrameType.Goaway: {
@@ -519,6 +535,10 @@ export abstract class Connection<S extends H2Stream> {
       return;
     }
     if ((end - start) % 6 !== 0) throw new SessionError(H2Error.FrameSize, "SETTINGS payload not a multiple of 6");
+    if (!this.peerSettingsSeen) {
+      this.peerSettingsSeen = true;
+      this.peerMaxConcurrent = Number.POSITIVE_INFINITY; // unless this frame names a limit
+    }
     for (let at = start; at < end; at += 6) {
       const setting = buf.readUInt16BE(at);
       const value = buf.readUInt32BE(at + 2);
@@ -551,7 +571,7 @@ export abstract class Connection<S extends H2Stream> {
           break; // MAX_HEADER_LIST_SIZE (advisory), unknown settings
       }
     }
-    this.send(SETTINGS_ACK);
+    this.sendControl(SETTINGS_ACK);
     this.afterSettings();
   }
 

@@ -6,6 +6,7 @@
 // then the connection ends.
 import type { IncomingHttpHeaders } from "node:http";
 import { codedError } from "../core/errors";
+import { systemClock, type Clock } from "../core/clock";
 import { goawayFrame, H2Error, rstStreamFrame, Setting } from "./frames";
 import { Connection, SessionError, State, StreamBody, type SessionSocket } from "./connection";
 import { addHeader, badFieldName, badFieldValue } from "./fields";
@@ -20,6 +21,8 @@ export interface ServerSessionOptions {
   maxHeaderBlock?: number;
   /** A request arrived. */
   onStream(stream: ServerStream): void;
+  /** For the age of a stream a client resets (premature resets); default the system clock. */
+  clock?: Clock;
 }
 
 export interface ServerSessionSocket extends SessionSocket {
@@ -41,24 +44,33 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 /** Streams open at once per connection, advertised as SETTINGS_MAX_CONCURRENT_STREAMS (nginx: 128; a sidecar carries a whole app's traffic to one endpoint). */
 export const MAX_CONCURRENT_STREAMS = 1000;
 /**
- * Streams a client may reset before their response, or have refused or reset as malformed, beyond
- * those it completes: past that the connection ends with ENHANCE_YOUR_CALM (the HTTP/2 "rapid
- * reset" flood, CVE-2023-44487, starts upstream work it never waits for).
+ * The HTTP/2 "rapid reset" flood (CVE-2023-44487) opens streams — each starting upstream work — and
+ * resets them at once. As Envoy does: a stream the client resets before our response headers and
+ * within PREMATURE_RESET_MS of opening it, or one it sent malformed, is premature; once a connection
+ * has opened PREMATURE_MIN_STREAMS streams, more than half of them premature ends it with
+ * ENHANCE_YOUR_CALM. Cancellations of slow calls (deadlines, timeouts: later than a second) and
+ * resets after the answer started (mirrors dropping responses) never count.
  */
-export const ABUSE_BUDGET = 1000;
+export const PREMATURE_RESET_MS = 1_000;
+export const PREMATURE_MIN_STREAMS = 500;
 
 export class ServerSession extends Connection<ServerStream> {
   /** The highest stream ID the client has opened. */
   private lastPeerId = 0;
-  private readonly closedListeners: Array<() => void> = [];
-  /** What is left of ABUSE_BUDGET: spent by streams reset early, refused or malformed; earned back by completed ones. */
-  private budget = ABUSE_BUDGET;
+  private readonly closedListeners: Array<(err: Error | undefined) => void> = [];
+  private closeError: Error | undefined = undefined;
+  /** Streams the client opened (well-formed or not), and how many of them were premature. */
+  private opened = 0;
+  private premature = 0;
+  private peerEnded = false;
+  private readonly clock: Clock;
 
   constructor(
     readonly transport: ServerSessionSocket,
     private readonly options: ServerSessionOptions,
   ) {
     super(transport, options.streamWindow, options.sessionWindow, options.maxHeaderBlock, [[Setting.MaxConcurrentStreams, MAX_CONCURRENT_STREAMS]], false);
+    this.clock = options.clock ?? systemClock;
     // The client closed its side: requests it had not finished never will; the answers to the rest
     // are still sent where the socket allows it (plaintext: half-open), then ours ends too.
     transport.on("end", () => this.onPeerEnd());
@@ -66,9 +78,9 @@ export class ServerSession extends Connection<ServerStream> {
     transport.resume();
   }
 
-  /** `fn` runs once the connection is gone. */
-  onClosed(fn: () => void): void {
-    if (this.state === State.Closed) fn();
+  /** `fn` runs once the connection is gone, with why when it failed (a protocol error names the client's). */
+  onClosed(fn: (err: Error | undefined) => void): void {
+    if (this.state === State.Closed) fn(this.closeError);
     else this.closedListeners.push(fn);
   }
 
@@ -127,10 +139,12 @@ export class ServerSession extends Connection<ServerStream> {
     // A stream already over (reset by us, or malformed): what the client still sends on it is dropped.
     if (id <= this.lastPeerId) return;
     this.lastPeerId = id;
-    if (this.state !== State.Open) {
-      this.send(rstStreamFrame(id, H2Error.RefusedStream));
+    // Refused (closing, or at the limit): the client may retry it elsewhere; no work was started.
+    if (this.state !== State.Open || this.streams.size >= MAX_CONCURRENT_STREAMS) {
+      this.sendControl(rstStreamFrame(id, H2Error.RefusedStream));
       return;
     }
+    this.opened++;
     let method = "";
     let scheme = "";
     let authority = "";
@@ -163,12 +177,7 @@ export class ServerSession extends Connection<ServerStream> {
       if (authority === "" || scheme !== "" || path !== "") return this.malformed(id, "CONNECT needs :authority and no :scheme or :path");
     } else if (scheme === "" || !PATH.test(path)) return this.malformed(id, scheme === "" ? "no :scheme" : `:path "${path}" is not an origin-form path`);
     if (!AUTHORITY.test(authority)) return this.malformed(id, `:authority "${authority}" is not a host`);
-    if (this.streams.size >= MAX_CONCURRENT_STREAMS) {
-      this.spend();
-      this.send(rstStreamFrame(id, H2Error.RefusedStream));
-      return;
-    }
-    const stream = new ServerStream(this, id, method, scheme, authority, path, headers, this.streamWindow);
+    const stream = new ServerStream(this, id, method, scheme, authority, path, headers, this.streamWindow, this.clock.now());
     const length = headers["content-length"];
     if (length !== undefined) {
       if (!CONTENT_LENGTH.test(length)) return this.malformed(id, `content-length "${length}" is not a number`);
@@ -190,9 +199,12 @@ export class ServerSession extends Connection<ServerStream> {
     }
   }
 
-  /** Abuse costs budget; spent out, the connection ends. */
-  private spend(): void {
-    if (--this.budget <= 0) throw new SessionError(H2Error.EnhanceYourCalm, "too many streams reset, refused or malformed");
+  /** A premature stream (reset at once, or malformed): past half of them, the connection ends. */
+  private countPremature(): void {
+    this.premature++;
+    if (this.opened >= PREMATURE_MIN_STREAMS && this.premature * 2 > this.opened) {
+      throw new SessionError(H2Error.EnhanceYourCalm, `${this.premature} of ${this.opened} streams reset at once or malformed`);
+    }
   }
 
   private onTrailers(stream: ServerStream, fields: string[], endStream: boolean): void {
@@ -205,7 +217,7 @@ export class ServerSession extends Connection<ServerStream> {
       size += name.length + fields[i + 1]!.length + 32;
       if (size > this.maxHeaderBlock) return this.streamError(stream, H2Error.Protocol, `sent trailers over ${this.maxHeaderBlock} bytes`);
       if (name.charCodeAt(0) === 58) return this.streamError(stream, H2Error.Protocol, `sent pseudo-header ${name} in trailers`);
-      const bad = badFieldName(name);
+      const bad = badFieldName(name) ?? badFieldValue(name, fields[i + 1]!);
       if (bad !== undefined) return this.streamError(stream, H2Error.Protocol, `sent ${bad}`);
       addHeader(trailers, name, fields[i + 1]!);
     }
@@ -234,7 +246,7 @@ export class ServerSession extends Connection<ServerStream> {
   }
 
   protected onReset(stream: ServerStream, code: number): void {
-    if (!stream.localClosed) this.spend();
+    if (!stream.headersSent && this.clock.now() - stream.openedAt < PREMATURE_RESET_MS) this.countPremature();
     this.reset(stream, code, false, codedError(`the client reset the stream (RST_STREAM code ${code})`, "ERR_HTTP2_STREAM_ERROR"));
   }
 
@@ -252,13 +264,14 @@ export class ServerSession extends Connection<ServerStream> {
 
   /** A request that breaks RFC 9113 §8.3 is reset with PROTOCOL_ERROR; the connection goes on. */
   private malformed(id: number, _why: string): void {
-    this.spend();
-    this.send(rstStreamFrame(id, H2Error.Protocol));
+    this.countPremature();
+    this.sendControl(rstStreamFrame(id, H2Error.Protocol));
   }
 
   /** A header list over the limit: 431, as HTTP/1.1 answers it. */
   private refuseOversized(id: number, endStream: boolean): void {
-    const stream = new ServerStream(this, id, "GET", "", "", "", {}, this.streamWindow);
+    this.countPremature();
+    const stream = new ServerStream(this, id, "GET", "", "", "", {}, this.streamWindow, 0);
     stream.sendWindow = this.peerInitialWindow;
     stream.remoteClosed = endStream;
     stream.discarding = true;
@@ -270,7 +283,6 @@ export class ServerSession extends Connection<ServerStream> {
     if (!stream.localClosed) return;
     // The response is complete before the request: the rest of it is of no use (RFC 9113 §8.1).
     if (!stream.remoteClosed) this.sendReset(stream, H2Error.NoError);
-    else if (this.budget < ABUSE_BUDGET) this.budget++;
     this.finishStream(stream, undefined);
   }
 
@@ -298,9 +310,18 @@ export class ServerSession extends Connection<ServerStream> {
     this.close();
   }
 
+  /** After the client's half-close no WINDOW_UPDATE can come: a stream waiting for window never finishes. */
+  protected override onWindowStall(stream: ServerStream): void {
+    if (this.peerEnded) this.resetStream(stream, H2Error.Cancel);
+  }
+
   private onPeerEnd(): void {
+    this.peerEnded = true;
     const gone = codedError("the client closed the connection before the request ended", "ECONNRESET");
-    for (const stream of [...this.streams.values()]) if (!stream.remoteClosed) this.reset(stream, H2Error.Cancel, false, gone);
+    for (const stream of [...this.streams.values()]) {
+      if (!stream.remoteClosed) this.reset(stream, H2Error.Cancel, false, gone);
+      else if (stream.queue.length > 0 && Math.min(stream.sendWindow, this.connectionWindow()) <= 0) this.resetStream(stream, H2Error.Cancel);
+    }
     this.close();
   }
 
@@ -309,7 +330,7 @@ export class ServerSession extends Connection<ServerStream> {
     this.flushNow();
     this.state = State.Closed;
     this.socket.end();
-    for (const fn of this.closedListeners.splice(0)) fn();
+    for (const fn of this.closedListeners.splice(0)) fn(undefined);
   }
 
   protected onSocketClose(): void {
@@ -325,8 +346,9 @@ export class ServerSession extends Connection<ServerStream> {
     }
     this.flushNow();
     this.state = State.Closed;
+    this.closeError = err;
     for (const stream of [...this.streams.values()]) this.finishStream(stream, err);
     if (!this.socket.destroyed) this.socket.destroy();
-    for (const fn of this.closedListeners.splice(0)) fn();
+    for (const fn of this.closedListeners.splice(0)) fn(err);
   }
 }

@@ -33,6 +33,8 @@ export class ServerStream extends H2Stream {
     /** The regular fields (no pseudo-headers), repeated ones combined as node:http2 does. */
     readonly headers: IncomingHttpHeaders,
     recvWindow: number,
+    /** When the stream opened (the session's clock, ms). */
+    readonly openedAt: number,
   ) {
     super(recvWindow);
     this.id = id;
