@@ -3,7 +3,7 @@
 // trailers), ALPN falling back to HTTP/1.1 for an auto_config cluster, streamed bodies; WebSocket
 // upgrades through one and two sidecars with bytes both ways and the close propagated.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { connect as h2connect, createServer as createH2Server, type Http2Server, type IncomingHttpHeaders as H2Headers } from "node:http2";
+import { connect as h2connect, createServer as createH2Server, sensitiveHeaders, type Http2Server, type IncomingHttpHeaders as H2Headers } from "node:http2";
 import { createServer as createHttpsServer, type Server as HttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { ProxyAgent, request, WebSocket } from "undici";
@@ -135,6 +135,43 @@ describe("HTTP/2 to the app when the cluster says so", () => {
       ]);
     });
   }
+});
+
+describe("HTTP/2 end to end: fields sent never indexed stay so (HPACK §6.2.3)", () => {
+  let h2App: Http2Server;
+  let pair: MeshPair;
+
+  beforeEach(async () => {
+    h2App = createH2Server((req) => {
+      req.stream.respond({ ":status": 200, "x-token": "t0k3n", "x-plain": "p", [sensitiveHeaders]: ["x-token"], "x-got-never-indexed": String((req.headers as Record<symbol, unknown>)[sensitiveHeaders]) });
+      req.stream.end("secret");
+    });
+    await new Promise<void>((resolve) => h2App.listen(0, "127.0.0.1", resolve));
+    const appPort = (h2App.address() as AddressInfo).port;
+    pair = await startMeshPair({ appPort });
+    await pair.configure({ mode: "strict", protocol: "grpc", appPort, direct: false });
+  });
+
+  afterEach(async () => {
+    await pair.close();
+    await new Promise<void>((resolve) => h2App.close(() => resolve()));
+  });
+
+  it("through two sidecars (h2c, mTLS HTTP/2, h2c), request and response fields keep the flag", async () => {
+    const session = h2connect(`http://127.0.0.1:${pair.client.ports.outbound}`);
+    const headers = await new Promise<H2Headers>((resolve, reject) => {
+      const stream = session.request({ ":path": "/secret", ":authority": "reviews", "x-secret": "s3cr3t", "x-plain": "p", [sensitiveHeaders]: ["x-secret"] });
+      stream.on("response", (h) => {
+        stream.resume();
+        stream.on("end", () => resolve(h));
+      });
+      stream.on("error", reject);
+    });
+    session.close();
+    expect(headers[":status"]).toBe(200);
+    expect(headers["x-got-never-indexed"]).toBe("x-secret");
+    expect((headers as Record<symbol, unknown>)[sensitiveHeaders]).toEqual(["x-token"]);
+  });
 });
 
 describe("auto_config over TLS", () => {

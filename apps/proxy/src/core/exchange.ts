@@ -323,6 +323,7 @@ export function createExchange(options: ExchangeOptions): Exchange {
     const body = stream.body;
     const ctx = newContext(body ?? NO_BODY, method, authority, stream.path, headers, body !== undefined, stream.session.transport);
     ctx.httpVersion = 2;
+    ctx.neverIndexed = stream.neverIndexed;
     stream.onClose(() => {
       ctx.downstreamRst = stream.rstCode;
       finish(ctx, stream.headersSent);
@@ -352,13 +353,14 @@ export function createExchange(options: ExchangeOptions): Exchange {
     const body = response.body;
     ctx.status = response.status;
     try {
+      const neverIndexed = response.neverIndexed;
       if (body === null) {
-        stream.respond(response.status, response.headers, null);
+        stream.respond(response.status, response.headers, null, neverIndexed);
       } else if (Buffer.isBuffer(body)) {
         ctx.responseBytes = body.length;
-        stream.respond(response.status, response.headers, body);
+        stream.respond(response.status, response.headers, body, neverIndexed);
       } else {
-        stream.respond(response.status, response.headers);
+        stream.respond(response.status, response.headers, undefined, neverIndexed);
         // HEAD, 204 and 304 end with their headers: the upstream body is not wanted.
         if (stream.closed) discard(ctx, body);
         else pumpH2(ctx, body, stream);

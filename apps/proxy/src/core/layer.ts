@@ -12,6 +12,8 @@ export interface ProxyResponse {
   headers: OutgoingHttpHeaders;
   /** Streaming upstream body, a locally generated buffer, or nothing. */
   body: Readable | Buffer | null;
+  /** Fields an HTTP/2 upstream sent "never indexed" (HPACK §6.2.3): an HTTP/2 client gets them the same way. */
+  neverIndexed?: readonly string[] | undefined;
 }
 
 export type Handler = (ctx: RequestContext) => Promise<ProxyResponse>;

@@ -57,6 +57,8 @@ export class RequestContext {
   upgrade: string | undefined = undefined;
   /** After a 101 from the upstream: the upstream socket and the bytes it sent after the head. */
   upgraded: { socket: Duplex; head: Buffer } | undefined = undefined;
+  /** Request fields an HTTP/2 client sent "never indexed" (HPACK §6.2.3): an HTTP/2 upstream gets them the same way. */
+  neverIndexed: readonly string[] | undefined = undefined;
   /** RST_STREAM code the downstream HTTP/2 stream ended with (the client's, or ours), if it was reset. */
   downstreamRst: number | undefined = undefined;
   /** The HTTP/2 stream of the current upstream attempt (cancelled if the downstream goes away). */

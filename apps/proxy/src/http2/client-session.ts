@@ -67,11 +67,12 @@ export class ClientSession extends Connection<ClientStream> {
    * Sends a request: `fields` are flat name/value pairs, pseudo-headers first. `body` null ends the
    * stream with the headers; a Buffer is sent whole; a Readable is streamed with backpressure.
    */
-  request(fields: string[], body: Readable | Buffer | null): { stream: ClientStream; response: Promise<ClientResponse> } {
+  request(fields: string[], body: Readable | Buffer | null, neverIndexed?: readonly string[]): { stream: ClientStream; response: Promise<ClientResponse> } {
     let stream!: ClientStream;
     const response = new Promise<ClientResponse>((resolve, reject) => {
       stream = new ClientStream(this, fields, this.options.streamWindow, resolve, reject);
     });
+    stream.pendingNeverIndexed = neverIndexed;
     if (this.state !== State.Open) {
       stream.done = true;
       stream.reject!(this.closeError ?? this.refusal ?? codedError("the HTTP/2 session to the upstream is closing", "ERR_HTTP2_GOAWAY_SESSION"));
@@ -125,7 +126,8 @@ export class ClientSession extends Connection<ClientStream> {
     const fields = stream.pendingHeaders!;
     stream.pendingHeaders = undefined;
     const endStream = stream.ending && stream.queued === 0;
-    this.sendHeaders(id, fields, endStream);
+    this.sendHeaders(id, fields, endStream, stream.pendingNeverIndexed);
+    stream.pendingNeverIndexed = undefined;
     if (endStream) stream.localClosed = true;
     else this.pump(stream);
   }
@@ -234,6 +236,7 @@ export class ClientSession extends Connection<ClientStream> {
       stream.responded = true;
       stream.status = status;
       stream.headers = headers;
+      if (this.neverIndexed.length > 0) stream.neverIndexed = this.neverIndexed.slice();
       const length = headers["content-length"];
       if (length !== undefined && !stream.head && status !== 204 && status !== 304) {
         stream.expected = /^\d{1,15}$/.test(length) ? Number(length) : -2;
@@ -304,7 +307,7 @@ export class ClientSession extends Connection<ClientStream> {
         }
         if (stream.earlyEnded) readable.finish(stream.earlyTrailers);
       }
-      resolve({ status: stream.status, headers: stream.headers!, body });
+      resolve({ status: stream.status, headers: stream.headers!, body, neverIndexed: stream.neverIndexed });
     }
     answered.length = 0;
   }

@@ -15,6 +15,8 @@ export interface ClientResponse {
   headers: IncomingHttpHeaders;
   /** The whole body when it came with the headers (and no trailers), a stream otherwise, null when there is none. */
   body: StreamBody | Buffer | null;
+  /** Response fields the server sent "never indexed" (HPACK §6.2.3). */
+  neverIndexed?: string[] | undefined;
 }
 
 /** One request/response exchange on the session. */
@@ -40,8 +42,11 @@ export class ClientStream extends H2Stream {
   reject: ((err: Error) => void) | undefined;
   /** A reset that came in the same read as the response headers: the response fails instead. */
   failure: Error | undefined = undefined;
-  /** HEADERS to send once the session has a free stream slot. */
+  /** HEADERS to send once the session has a free stream slot, and which of them are never indexed. */
   pendingHeaders: string[] | undefined;
+  pendingNeverIndexed: readonly string[] | undefined = undefined;
+  /** Response fields the server sent never indexed. */
+  neverIndexed: string[] | undefined = undefined;
 
   constructor(
     readonly session: ClientSession,

@@ -165,6 +165,8 @@ export abstract class Connection<S extends H2Stream> {
   private headerEnd = false;
   private headerParts: Buffer[] = [];
   private headerBytes = 0;
+  /** Names the last decoded header block sent "never indexed" (read in onHeaderFields, then reused). */
+  protected readonly neverIndexed: string[] = [];
   private corked = false;
   protected socketBlocked = false;
   protected readonly maxHeaderBlock: number;
@@ -246,8 +248,8 @@ export abstract class Connection<S extends H2Stream> {
   }
 
   /** A header block: one HEADERS frame, or HEADERS + CONTINUATIONs past the peer's frame size. */
-  protected sendHeaders(id: number, fields: readonly string[], endStream: boolean): void {
-    const block = this.encoder.encode(fields, FRAME_HEADER);
+  protected sendHeaders(id: number, fields: readonly string[], endStream: boolean, neverIndexed?: readonly string[]): void {
+    const block = this.encoder.encode(fields, FRAME_HEADER, neverIndexed);
     const length = block.length - FRAME_HEADER;
     const max = this.peerMaxFrame;
     if (length <= max) {
@@ -519,8 +521,9 @@ export abstract class Connection<S extends H2Stream> {
 
   private onHeaderBlock(id: number, block: Buffer, start: number, end: number): void {
     const fields: string[] = [];
+    this.neverIndexed.length = 0;
     try {
-      this.decoder.decode(block, start, end, fields);
+      this.decoder.decode(block, start, end, fields, this.neverIndexed);
     } catch (err) {
       if (err instanceof HpackError) throw new SessionError(H2Error.Compression, err.message);
       throw err;

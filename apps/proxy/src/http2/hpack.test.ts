@@ -403,6 +403,23 @@ describe("HpackEncoder", () => {
     expect(block.indexOf(Buffer.from(latin1, "latin1"))).toBeGreaterThan(0);
   });
 
+  it("carries the never-indexed flag: decoded names are reported, and sent on the same way", () => {
+    const enc = new HpackEncoder();
+    // x-secret (new name) and cookie (a static name) never indexed, x-plain not.
+    const block = enc.encode(["x-secret", "s1", "cookie", "a=1", "x-plain", "p"], 0, ["x-secret", "cookie"]);
+    expect(block[0]).toBe(0x10); // never indexed, new name (RFC 7541 §6.2.3)
+    const out: string[] = [];
+    const never: string[] = [];
+    new HpackDecoder().decode(block, 0, block.length, out, never);
+    expect(out).toEqual(["x-secret", "s1", "cookie", "a=1", "x-plain", "p"]);
+    expect(never).toEqual(["x-secret", "cookie"]);
+    // Without the list, only authorization is.
+    const plain: string[] = [];
+    const again = enc.encode(["x-secret", "s1", "authorization", "Bearer t"]);
+    new HpackDecoder().decode(again, 0, again.length, [], plain);
+    expect(plain).toEqual(["authorization"]);
+  });
+
   it("leaves headroom for the frame header and opens with a size update after the peer lowers its table", () => {
     const encoder = new HpackEncoder();
     const fields = [":method", "GET", "x", "y"];

@@ -161,7 +161,7 @@ export class HpackDecoder {
    * the table is then unusable and so is the connection (COMPRESSION_ERROR), as `out` may hold part
    * of the block.
    */
-  decode(block: Buffer, start: number, end: number, out: string[]): void {
+  decode(block: Buffer, start: number, end: number, out: string[], neverIndexed?: string[]): void {
     this.pos = start;
     let atStart = true;
     while (this.pos < end) {
@@ -203,9 +203,11 @@ export class HpackDecoder {
         out.push(name, value);
         this.insert(name, value);
       } else {
-        // Literal without indexing (0000) or never indexed (0001) (§6.2.2, §6.2.3).
+        // Literal without indexing (0000) or never indexed (0001) (§6.2.2, §6.2.3): the names of the
+        // latter go to `neverIndexed`, so an intermediary can send them on the same way (§6.2.3).
         const name = this.readName(block, end, 0x0f);
         out.push(name, this.readString(block, end));
+        if ((first & 0x10) !== 0 && neverIndexed !== undefined) neverIndexed.push(name);
       }
     }
   }
@@ -346,9 +348,10 @@ export class HpackEncoder {
    * One header block for `fields` (name, value pairs; names lower-case, values byte strings). The
    * first `headroom` octets of the result are left for the caller (say, 9 for the frame header, so a
    * HEADERS frame goes out as one buffer). Characters above U+00FF are sent as their low octet, as
-   * latin1 does: validating values is the caller's job.
+   * latin1 does: validating values is the caller's job. Fields named in `neverIndexed` (and
+   * authorization, proxy-authorization) go out as "never indexed" literals (§6.2.3).
    */
-  encode(fields: readonly string[], headroom = 0): Buffer {
+  encode(fields: readonly string[], headroom = 0, neverIndexed?: readonly string[]): Buffer {
     if ((fields.length & 1) !== 0) throw new TypeError("HPACK: fields must be name, value pairs");
     let buf = this.scratch;
     let pos = headroom;
@@ -364,10 +367,11 @@ export class HpackEncoder {
       const need = pos + name.length + value.length + 13;
       if (need > buf.length) buf = this.grow(buf, need, pos);
       const first = STATIC_NAME_INDEX.get(name);
+      const sensitive = neverIndexed !== undefined && neverIndexed.includes(name);
       if (first === undefined) {
-        buf[pos++] = 0x00; // literal without indexing, new name (§6.2.2)
+        buf[pos++] = sensitive ? 0x10 : 0x00; // never indexed / literal without indexing, new name (§6.2.3, §6.2.2)
         pos = writeString(buf, pos, name);
-      } else if (first === AUTHORIZATION || first === PROXY_AUTHORIZATION) {
+      } else if (sensitive || first === AUTHORIZATION || first === PROXY_AUTHORIZATION) {
         pos = writeInt(buf, pos, 0x10, 0x0f, first); // never indexed, indexed name (§6.2.3)
       } else {
         let index = first;

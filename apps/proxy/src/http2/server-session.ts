@@ -101,7 +101,7 @@ export class ServerSession extends Connection<ServerStream> {
 
   // --- responses (through ServerStream) ---
 
-  respond(stream: ServerStream, status: number, fields: string[], body: Buffer | null | undefined): void {
+  respond(stream: ServerStream, status: number, fields: string[], body: Buffer | null | undefined, neverIndexed?: readonly string[]): void {
     if (stream.done || stream.headersSent) return;
     stream.headersSent = true;
     if (stream.method === "HEAD" || status === 204 || status === 304) {
@@ -111,11 +111,11 @@ export class ServerSession extends Connection<ServerStream> {
     if (body === null || (body !== undefined && body.length === 0)) {
       stream.ending = true;
       stream.localClosed = true;
-      this.sendHeaders(stream.id, fields, true);
+      this.sendHeaders(stream.id, fields, true, neverIndexed);
       this.endIfDone(stream);
       return;
     }
-    this.sendHeaders(stream.id, fields, false);
+    this.sendHeaders(stream.id, fields, false, neverIndexed);
     if (body !== undefined) {
       this.write(stream, body);
       this.end(stream);
@@ -185,6 +185,7 @@ export class ServerSession extends Connection<ServerStream> {
       if (endStream && stream.expected !== 0) return this.malformed(id, `content-length ${length} on a request without a body`);
     }
     stream.sendWindow = this.peerInitialWindow;
+    if (this.neverIndexed.length > 0) stream.neverIndexed = this.neverIndexed.slice();
     this.streams.set(id, stream);
     if (endStream) stream.remoteClosed = true;
     else stream.body = new StreamBody(this, stream);

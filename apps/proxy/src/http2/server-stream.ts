@@ -18,6 +18,8 @@ export class ServerStream extends H2Stream {
   expected = -1;
   /** The reader let go of the request body: what still arrives is credited and dropped. */
   discarding = false;
+  /** Request fields the client sent "never indexed" (HPACK §6.2.3), to be sent on the same way. */
+  neverIndexed: string[] | undefined = undefined;
   /** Runs when the queue is short again after write() returned false. */
   onDrained: (() => void) | undefined = undefined;
   private closeListeners: (() => void) | Array<() => void> | undefined = undefined;
@@ -67,8 +69,8 @@ export class ServerStream extends H2Stream {
    * Sends the response headers. With `body` null the stream ends with them; with a Buffer that is
    * the whole body; with undefined the body follows through write() and end().
    */
-  respond(status: number, headers: OutgoingHttpHeaders, body?: Buffer | null): void {
-    this.session.respond(this, status, toFields([":status", String(status)], headers), body);
+  respond(status: number, headers: OutgoingHttpHeaders, body?: Buffer | null, neverIndexed?: readonly string[]): void {
+    this.session.respond(this, status, toFields([":status", String(status)], headers), body, neverIndexed);
   }
 
   /** A body chunk; false when the writer should wait for `onDrained`. */

@@ -33,7 +33,7 @@ export function h2RequestFields(ctx: RequestContext, scheme: "http" | "https"): 
 }
 
 export function forwardH2(ctx: RequestContext, entry: H2Session, body: Readable | Buffer | null, scheme: "http" | "https"): Promise<ProxyResponse> {
-  const { stream, response } = entry.session.request(h2RequestFields(ctx, scheme), body);
+  const { stream, response } = entry.session.request(h2RequestFields(ctx, scheme), body, ctx.neverIndexed);
   ctx.upstreamStream = stream;
   const signal = ctx.signal;
   let onAbort: (() => void) | undefined;
@@ -45,7 +45,7 @@ export function forwardH2(ctx: RequestContext, entry: H2Session, body: Readable 
     (r) => {
       if (onAbort !== undefined) signal!.removeEventListener("abort", onAbort);
       ctx.upstreamPeer = entry.peer();
-      return { status: r.status, headers: r.headers as OutgoingHttpHeaders, body: r.body };
+      return { status: r.status, headers: r.headers as OutgoingHttpHeaders, body: r.body, neverIndexed: r.neverIndexed };
     },
     (err: unknown) => {
       if (onAbort !== undefined) signal!.removeEventListener("abort", onAbort);
