@@ -8,7 +8,8 @@ import { connect, createServer as createNetServer, type AddressInfo, type Server
 import { constants, createServer, type Http2Server, type ServerHttp2Session, type ServerHttp2Stream, type IncomingHttpHeaders as H2Headers, type Settings } from "node:http2";
 import { Readable } from "node:stream";
 import { ClientSession } from "../src/http2/client-session";
-import { ResponseBody, type ClientResponse } from "../src/http2/client-stream";
+import type { ClientResponse } from "../src/http2/client-stream";
+import { StreamBody } from "../src/http2/stream";
 import { frame, FRAME_HEADER, rstStreamFrame } from "../src/http2/frames";
 import { HpackEncoder } from "../src/http2/hpack";
 import { deferred } from "./support/upstreams";
@@ -119,7 +120,7 @@ describe("HTTP/2 client session against node:http2", () => {
     });
     const s = session(port);
     const r = await get(s, "/big");
-    expect(r.body).toBeInstanceOf(ResponseBody);
+    expect(r.body).toBeInstanceOf(StreamBody);
     const { bytes } = await readAll(r.body);
     expect(bytes.length).toBe(size);
     s.destroy();
@@ -157,7 +158,7 @@ describe("HTTP/2 client session against node:http2", () => {
     });
     const s = session(port);
     const fast = await get(s, "/fast");
-    expect(fast.body).toBeInstanceOf(ResponseBody); // trailers: never a bare Buffer
+    expect(fast.body).toBeInstanceOf(StreamBody); // trailers: never a bare Buffer
     expect(await readAll(fast.body)).toMatchObject({ trailers: { "grpc-status": "0", "grpc-message": "/fast" } });
     const slow = await get(s, "/slow");
     later.resolve();
@@ -177,7 +178,7 @@ describe("HTTP/2 client session against node:http2", () => {
     const s = session(port);
     await expect(get(s, "/refuse")).rejects.toMatchObject({ code: "ERR_HTTP2_STREAM_ERROR", message: expect.stringContaining("RST_STREAM code 7") });
     const midway = await get(s, "/midway");
-    const body = midway.body as ResponseBody;
+    const body = midway.body as StreamBody;
     await expect(readAll(body)).rejects.toMatchObject({ message: expect.stringContaining("RST_STREAM code 2") });
     expect(body.rstCode).toBe(constants.NGHTTP2_INTERNAL_ERROR);
     // The session is still good.

@@ -10,8 +10,9 @@ import type { Readable } from "node:stream";
 import { codedError } from "../core/errors";
 import { goawayFrame, H2Error, Setting } from "./frames";
 import { ClientStream, type ClientResponse } from "./client-stream";
-import { Connection, SessionError, State, StreamBody, type SessionSocket } from "./connection";
-import { addHeader, badFieldName } from "./fields";
+import { Connection, SessionError, State, type SessionSocket } from "./connection";
+import { StreamBody } from "./stream";
+import { addHeader, badFieldName, collectTrailers } from "./fields";
 
 export type { SessionSocket };
 
@@ -250,16 +251,8 @@ export class ClientSession extends Connection<ClientStream> {
     }
     // Trailers.
     if (!endStream) return this.malformed(stream, "a second header block that does not end the stream");
-    const trailers: IncomingHttpHeaders = {};
-    for (let i = 0; i < fields.length; i += 2) {
-      const name = fields[i]!;
-      size += name.length + fields[i + 1]!.length + 32;
-      if (size > this.maxHeaderBlock) return this.oversized(stream);
-      if (name.charCodeAt(0) === 58) return this.malformed(stream, `pseudo-header ${name} in trailers`);
-      const bad = badFieldName(name);
-      if (bad !== undefined) return this.malformed(stream, bad);
-      addHeader(trailers, name, fields[i + 1]!);
-    }
+    const trailers = collectTrailers(fields, this.maxHeaderBlock, false);
+    if (typeof trailers === "string") return this.malformed(stream, trailers);
     this.remoteEnd(stream, trailers);
   }
 

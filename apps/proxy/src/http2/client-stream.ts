@@ -4,11 +4,8 @@ import type { IncomingHttpHeaders } from "node:http";
 import type { Readable } from "node:stream";
 import { codedError } from "../core/errors";
 import type { ClientSession } from "./client-session";
-import { H2Stream, StreamBody } from "./connection";
+import { H2Stream, StreamBody } from "./stream";
 import { H2Error } from "./frames";
-
-/** The response body of one stream: a Readable that also tells how the stream ended (`rstCode`). */
-export { StreamBody as ResponseBody };
 
 export interface ClientResponse {
   status: number;

@@ -3,10 +3,9 @@
 // dispatched (HEADERS with CONTINUATION, DATA with padding, SETTINGS, PING, WINDOW_UPDATE,
 // RST_STREAM, GOAWAY), HPACK for header blocks, flow control both ways (a stream's outgoing bytes
 // wait for the peer's windows; incoming ones are credited back as the reader takes them), and frames
-// written in one turn of the event loop leaving in one socket write (one TLS record). What a stream
-// means — a request sent or received — is the subclass's.
-import type { IncomingHttpHeaders } from "node:http";
-import { Readable } from "node:stream";
+// written in one turn of the event loop leaving in one socket write (one TLS record). A stream's
+// state and body are in stream.ts; what a stream means — a request sent or received — is the
+// subclass's.
 import {
   DEFAULT_MAX_FRAME,
   DEFAULT_WINDOW,
@@ -24,6 +23,7 @@ import {
   PREFACE,
 } from "./frames";
 import { HpackDecoder, HpackEncoder, HpackError } from "./hpack";
+import type { H2Stream } from "./stream";
 
 /** The socket a session runs over: connected (or connecting) TCP or TLS. */
 export interface SessionSocket {
@@ -70,75 +70,6 @@ export class SessionError extends Error {
     super(message);
   }
 }
-
-/** One stream as the connection sees it: its flow-control windows and the bytes queued to send. */
-export abstract class H2Stream {
-  id = 0;
-  /** Both directions finished, or the stream was reset. */
-  done = false;
-  /** RST_STREAM code when reset, by either side. */
-  rstCode: number | undefined = undefined;
-  sendWindow = 0;
-  /** Receive window left (what the peer may still send). */
-  recvWindow: number;
-  /** Bytes received and handed to the reader but not yet credited back to the peer. */
-  unacked = 0;
-  /** Bytes to send, waiting for window. */
-  readonly queue: Buffer[] = [];
-  queued = 0;
-  /** Nothing more will be queued: END_STREAM follows the queue. */
-  ending = false;
-  /** Trailer fields (flat name/value pairs) that end the stream instead of an empty DATA frame. */
-  trailers: string[] | undefined = undefined;
-  /** END_STREAM sent. */
-  localClosed = false;
-  /** END_STREAM received. */
-  remoteClosed = false;
-  /** A write was refused (the queue is long): `drained` runs once it is short again. */
-  needDrain = false;
-
-  constructor(recvWindow: number) {
-    this.recvWindow = recvWindow;
-  }
-
-  /** The queue is short again after a refused write. */
-  abstract drained(): void;
-  /** The reader of this stream's incoming body let go of it before its end. */
-  abstract letGo(): void;
-}
-
-/** A stream's incoming body: a Readable that credits the peer as it is read and tells how the stream ended. */
-export class StreamBody extends Readable {
-  /** RST_STREAM code when the stream was reset (by either side), else undefined. */
-  rstCode: number | undefined = undefined;
-
-  constructor(
-    private readonly connection: Connection<H2Stream>,
-    private readonly stream: H2Stream,
-  ) {
-    super();
-    // A reset can come before anyone listens (or after a retry layer dropped the body): never an
-    // unhandled 'error'. Readers that listen still get it.
-    this.on("error", noop);
-  }
-
-  override _read(): void {
-    this.connection.credit(this.stream);
-  }
-
-  /** The stream ended: `trailers` (if any) are emitted just before 'end', when the reader has listened. */
-  finish(trailers: IncomingHttpHeaders | undefined): void {
-    if (trailers !== undefined) this.prependOnceListener("end", () => this.emit("trailers", trailers));
-    this.push(null);
-  }
-
-  override _destroy(err: Error | null, callback: (err?: Error | null) => void): void {
-    if (!this.stream.done) this.stream.letGo();
-    callback(err);
-  }
-}
-
-function noop(): void {}
 
 export abstract class Connection<S extends H2Stream> {
   protected state = State.Open;

@@ -21,6 +21,27 @@ export function badFieldValue(name: string, value: string): string | undefined {
   return checkInvalidHeaderChar(value) ? `header "${name}" has a control character in its value` : undefined;
 }
 
+/**
+ * A trailer block's fields, repeats combined (addHeader), or why they are not allowed: a header
+ * list over `maxSize` (RFC 9113 §6.5.2 sizes), a pseudo-header, a bad name — and, with
+ * `checkValues`, a value with a control character.
+ */
+export function collectTrailers(fields: readonly string[], maxSize: number, checkValues: boolean): IncomingHttpHeaders | string {
+  const trailers: IncomingHttpHeaders = {};
+  let size = 0;
+  for (let i = 0; i < fields.length; i += 2) {
+    const name = fields[i]!;
+    const value = fields[i + 1]!;
+    size += name.length + value.length + 32;
+    if (size > maxSize) return `header list over ${maxSize} bytes`;
+    if (name.charCodeAt(0) === 58 /* : */) return `pseudo-header ${name} in trailers`;
+    const bad = badFieldName(name) ?? (checkValues ? badFieldValue(name, value) : undefined);
+    if (bad !== undefined) return bad;
+    addHeader(trailers, name, value);
+  }
+  return trailers;
+}
+
 /** Repeated fields as node:http2 combines them: set-cookie a list, cookie joined by "; ", others by ", ". */
 export function addHeader(headers: IncomingHttpHeaders, name: string, value: string): void {
   const existing = headers[name];

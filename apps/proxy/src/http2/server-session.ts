@@ -8,8 +8,9 @@ import type { IncomingHttpHeaders } from "node:http";
 import { codedError } from "../core/errors";
 import { systemClock, type Clock } from "../core/clock";
 import { goawayFrame, H2Error, rstStreamFrame, Setting } from "./frames";
-import { Connection, SessionError, State, StreamBody, type SessionSocket } from "./connection";
-import { addHeader, badFieldName, badFieldValue } from "./fields";
+import { Connection, SessionError, State, type SessionSocket } from "./connection";
+import { StreamBody } from "./stream";
+import { addHeader, badFieldName, badFieldValue, collectTrailers } from "./fields";
 import { ServerStream } from "./server-stream";
 
 export interface ServerSessionOptions {
@@ -211,17 +212,8 @@ export class ServerSession extends Connection<ServerStream> {
   private onTrailers(stream: ServerStream, fields: string[], endStream: boolean): void {
     if (stream.remoteClosed) return this.streamError(stream, H2Error.StreamClosed, "sent headers after ending the stream");
     if (!endStream) return this.streamError(stream, H2Error.Protocol, "sent a second header block that does not end the stream");
-    const trailers: IncomingHttpHeaders = {};
-    let size = 0;
-    for (let i = 0; i < fields.length; i += 2) {
-      const name = fields[i]!;
-      size += name.length + fields[i + 1]!.length + 32;
-      if (size > this.maxHeaderBlock) return this.streamError(stream, H2Error.Protocol, `sent trailers over ${this.maxHeaderBlock} bytes`);
-      if (name.charCodeAt(0) === 58) return this.streamError(stream, H2Error.Protocol, `sent pseudo-header ${name} in trailers`);
-      const bad = badFieldName(name) ?? badFieldValue(name, fields[i + 1]!);
-      if (bad !== undefined) return this.streamError(stream, H2Error.Protocol, `sent ${bad}`);
-      addHeader(trailers, name, fields[i + 1]!);
-    }
+    const trailers = collectTrailers(fields, this.maxHeaderBlock, true);
+    if (typeof trailers === "string") return this.streamError(stream, H2Error.Protocol, `sent ${trailers}`);
     this.remoteEnd(stream, trailers);
   }
 

@@ -4,7 +4,7 @@
 // with backpressure and trailers, or a reset.
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from "node:http";
 import type { ServerSession } from "./server-session";
-import { H2Stream, type StreamBody } from "./connection";
+import { H2Stream, type StreamBody } from "./stream";
 import { CONNECTION_SPECIFIC } from "./fields";
 
 export class ServerStream extends H2Stream {
