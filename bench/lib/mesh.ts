@@ -97,10 +97,12 @@ export async function startMesh(o: MeshOptions): Promise<Mesh> {
     const ports = { inbound: await freePort(), outbound: await freePort(), admin: await freePort() };
     const stateDir = join(o.root, "sidecars", name);
     mkdirSync(stateDir, { recursive: true, mode: 0o700 });
-    const m = o.group.start(name, node, [...nodeArgs, join(o.repoRoot, "apps/proxy/dist/main.js")], {
+    // The launcher users run (apps/proxy/bin/weft-proxy): node, the bundle and its process settings.
+    const m = o.group.start(name, join(o.repoRoot, "apps/proxy/bin/weft-proxy"), nodeArgs, {
       cpu: o.proxyCpu,
       cwd: o.root,
       env: {
+        NODE: node,
         WEFT_SERVICE: service,
         WEFT_NAMESPACE: NAMESPACE,
         WEFT_VERSION: "v1",

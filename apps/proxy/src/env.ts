@@ -3,8 +3,8 @@
 // Errors name the variable and say what is expected. Empty values count as unset.
 import { hostname } from "node:os";
 import { join } from "node:path";
-import { z } from "zod";
-import { NameSchema, NamespaceSchema, ProtocolSchema, type Protocol } from "@weft/contracts";
+import * as z from "zod/mini";
+import { DNS_LABEL, NAME_RULE, PROTOCOLS, type Protocol } from "@weft/contracts";
 import pkg from "../package.json" with { type: "json" };
 import type { OtlpEndpoint } from "./tracing/span-export";
 
@@ -58,39 +58,33 @@ export class ConfigError extends Error {
   }
 }
 
-const unsetIfEmpty = (v: unknown) => (v === "" ? undefined : v);
-const portOf = (text: z.ZodString, min: number) =>
-  text
-    .regex(/^\d+$/, `must be a port number (${min}-65535)`)
-    .transform(Number)
-    .pipe(z.number().min(min, `must be a port number (${min}-65535)`).max(65535, `must be a port number (${min}-65535)`));
-const port = (min: number) => z.preprocess(unsetIfEmpty, portOf(z.string(), min));
-const text = () => z.preprocess(unsetIfEmpty, z.string().min(1));
-/** Optional inside the preprocess, so that "" (unset) is accepted, not only a missing key. */
-const optionalText = () => z.preprocess(unsetIfEmpty, z.string().min(1).optional());
-const bool = z.preprocess(
-  unsetIfEmpty,
-  z.enum(["true", "false", "1", "0"], { error: 'must be "true" or "false"' }).transform((v) => v === "true" || v === "1"),
-);
+// zod's tree-shakable API (zod/mini): the sidecar loads no other zod, and the classic API with the
+// contracts' schemas would be ~2 MB of every sidecar's heap (docs/benchmarks.md, RSS).
+const portMessage = (min: number) => `must be a port number (${min}-65535)`;
+const portOf = (text: z.ZodMiniString<string>, min: number) =>
+  z.pipe(
+    z.pipe(text.check(z.regex(/^\d+$/, portMessage(min))), z.transform(Number)),
+    z.number().check(z.gte(min, portMessage(min)), z.lte(65535, portMessage(min))),
+  );
+const port = (min: number) => portOf(z.string(), min);
+const text = () => z.string().check(z.minLength(1));
+const bool = z.pipe(z.enum(["true", "false", "1", "0"], { error: 'must be "true" or "false"' }), z.transform((v) => v === "true" || v === "1"));
+const name = (params?: { error: string }) =>
+  z.string(params).check(z.minLength(1, "must not be empty"), z.maxLength(63, "must be at most 63 characters"), z.regex(DNS_LABEL, NAME_RULE));
 
 const ratio = (defaultValue: number) =>
-  z.preprocess(
-    unsetIfEmpty,
-    z
-      .string()
-      .regex(/^(?:0|1|0?\.\d+|1\.0*)$/, "must be a ratio between 0 and 1, e.g. 0.01 (1 = everything, 0 = nothing)")
-      .transform(Number)
-      .default(defaultValue),
+  z._default(
+    z.pipe(z.string().check(z.regex(/^(?:0|1|0?\.\d+|1\.0*)$/, "must be a ratio between 0 and 1, e.g. 0.01 (1 = everything, 0 = nothing)")), z.transform(Number)),
+    defaultValue,
   );
 
 const OTLP_ENDPOINT_HELP = "grpc://host:port (OTLP/gRPC), grpcs://host:port (OTLP/gRPC over TLS) or an OTLP/HTTP URL such as http://jaeger:4318/v1/traces";
 
 /** `WEFT_OTLP_ENDPOINTS`: comma-separated; each entry checked, the bad one named. */
-const otlpEndpoints = z.preprocess(
-  unsetIfEmpty,
-  z
-    .string()
-    .transform((value, ctx): OtlpEndpoint[] => {
+const otlpEndpoints = z.optional(
+  z.pipe(
+    z.string(),
+    z.transform((value, ctx): OtlpEndpoint[] => {
       const out: OtlpEndpoint[] = [];
       for (const raw of value.split(",")) {
         const entry = raw.trim();
@@ -103,47 +97,48 @@ const otlpEndpoints = z.preprocess(
         }
         const grpc = url?.protocol === "grpc:" || url?.protocol === "grpcs:";
         if (url === undefined || url.hostname === "" || (grpc && (url.port === "" || (url.pathname !== "" && url.pathname !== "/"))) || (!grpc && url.protocol !== "http:" && url.protocol !== "https:")) {
-          ctx.addIssue({ code: "custom", message: `"${entry}" is not an OTLP endpoint; use ${OTLP_ENDPOINT_HELP}` });
+          ctx.issues.push({ code: "custom", message: `"${entry}" is not an OTLP endpoint; use ${OTLP_ENDPOINT_HELP}`, input: value });
           return z.NEVER;
         }
         out.push(grpc ? { protocol: "grpc", url: `${url.protocol === "grpcs:" ? "https" : "http"}://${url.host}` } : { protocol: "http", url: entry });
       }
       return out;
-    })
-    .optional(),
+    }),
+  ),
 );
 
-const hostPort = (example: string) => z.string().regex(/^[^\s:]+:\d+$|^\[[0-9a-fA-F:]+\]:\d+$/, `must be host:port, e.g. ${example}`);
+const hostPort = (example: string) => z.string().check(z.regex(/^[^\s:]+:\d+$|^\[[0-9a-fA-F:]+\]:\d+$/, `must be host:port, e.g. ${example}`));
 
+/** Every value is checked with empty strings removed first: an empty variable counts as unset. */
 const EnvSchema = z.object({
-  WEFT_SERVICE: z.preprocess(unsetIfEmpty, z.string({ error: "is required (the service this sidecar fronts, e.g. reviews)" }).pipe(NameSchema)),
-  WEFT_NAMESPACE: z.preprocess(unsetIfEmpty, NamespaceSchema.default("default")),
-  WEFT_VERSION: z.preprocess(unsetIfEmpty, NameSchema.default("v1")),
-  WEFT_PROTOCOL: z.preprocess(unsetIfEmpty, ProtocolSchema.default("http")),
-  WEFT_APP_ADDRESS: text().default("127.0.0.1"),
-  WEFT_APP_PORT: z.preprocess(unsetIfEmpty, portOf(z.string({ error: "is required (the port your application listens on)" }), 1)),
-  WEFT_SERVICE_PORT: port(1).optional(),
-  WEFT_INBOUND_ADDRESS: text().default("127.0.0.1"),
-  WEFT_INBOUND_PORT: port(0).default(15006),
-  WEFT_OUTBOUND_PORT: port(0).default(15001),
-  WEFT_ADMIN_PORT: port(0).default(15000),
-  WEFT_CONTROLLER: z.preprocess(unsetIfEmpty, hostPort("127.0.0.1:18000").default("127.0.0.1:18000")),
-  WEFT_CA_ADDRESS: z.preprocess(unsetIfEmpty, hostPort("127.0.0.1:18000").optional()),
-  WEFT_JOIN_TOKEN: z.preprocess(unsetIfEmpty, z.string().regex(/^weft_jt_[A-Za-z0-9_-]+$/, "must be a join token (weft_jt_…) created with the controller's workloadTokens API").optional()),
-  WEFT_STATE_DIR: optionalText(),
-  WEFT_NODE_ID: optionalText(),
-  WEFT_LOG_LEVEL: z.preprocess(
-    unsetIfEmpty,
-    z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], { error: "must be one of fatal, error, warn, info, debug, trace, silent" }).default("info"),
+  WEFT_SERVICE: name({ error: "is required (the service this sidecar fronts, e.g. reviews)" }),
+  WEFT_NAMESPACE: z._default(name(), "default"),
+  WEFT_VERSION: z._default(name(), "v1"),
+  WEFT_PROTOCOL: z._default(z.enum(PROTOCOLS, { error: `must be one of ${PROTOCOLS.join(", ")}` }), "http"),
+  WEFT_APP_ADDRESS: z._default(text(), "127.0.0.1"),
+  WEFT_APP_PORT: portOf(z.string({ error: "is required (the port your application listens on)" }), 1),
+  WEFT_SERVICE_PORT: z.optional(port(1)),
+  WEFT_INBOUND_ADDRESS: z._default(text(), "127.0.0.1"),
+  WEFT_INBOUND_PORT: z._default(port(0), 15006),
+  WEFT_OUTBOUND_PORT: z._default(port(0), 15001),
+  WEFT_ADMIN_PORT: z._default(port(0), 15000),
+  WEFT_CONTROLLER: z._default(hostPort("127.0.0.1:18000"), "127.0.0.1:18000"),
+  WEFT_CA_ADDRESS: z.optional(hostPort("127.0.0.1:18000")),
+  WEFT_JOIN_TOKEN: z.optional(z.string().check(z.regex(/^weft_jt_[A-Za-z0-9_-]+$/, "must be a join token (weft_jt_…) created with the controller's workloadTokens API"))),
+  WEFT_STATE_DIR: z.optional(text()),
+  WEFT_NODE_ID: z.optional(text()),
+  WEFT_LOG_LEVEL: z._default(
+    z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], { error: "must be one of fatal, error, warn, info, debug, trace, silent" }),
+    "info",
   ),
-  WEFT_REGISTER: bool.default(true),
-  WEFT_REPORT_INTERVAL_MS: z.preprocess(
-    unsetIfEmpty,
-    z.string().regex(/^\d+$/, "must be a whole number of milliseconds").transform(Number).pipe(z.number().min(100, "must be at least 100 ms")).default(1000),
+  WEFT_REGISTER: z._default(bool, true),
+  WEFT_REPORT_INTERVAL_MS: z._default(
+    z.pipe(z.pipe(z.string().check(z.regex(/^\d+$/, "must be a whole number of milliseconds")), z.transform(Number)), z.number().check(z.gte(100, "must be at least 100 ms"))),
+    1000,
   ),
   WEFT_TRACE_SAMPLING: ratio(0.01),
   WEFT_OTLP_ENDPOINTS: otlpEndpoints,
-  WEFT_ACCESS_LOG: z.preprocess(unsetIfEmpty, z.string().default("off")),
+  WEFT_ACCESS_LOG: z._default(z.string(), "off"),
   WEFT_ACCESS_LOG_SAMPLING: ratio(1),
 });
 
@@ -153,7 +148,7 @@ export function nodeOptions(env: Record<string, string | undefined> = process.en
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): SidecarConfig {
-  const parsed = EnvSchema.safeParse(env);
+  const parsed = EnvSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== "")));
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((i) => `${String(i.path[0] ?? "?")}: ${i.message}`));
   }

@@ -25,7 +25,8 @@ const durationS = Number(env.WEFT_DEMO_DURATION_S ?? 43_200);
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const appEntry = join(here, "app.js");
-const sidecarEntry = join(here, "../../../apps/proxy/dist/main.js");
+// The sidecar as users run it: its launcher (node, the bundle, its process settings).
+const sidecarLauncher = join(here, "../../../apps/proxy/bin/weft-proxy");
 const children: ChildProcess[] = [];
 let stopping = false;
 
@@ -33,9 +34,9 @@ function log(msg: string, extra: object = {}) {
   console.log(JSON.stringify({ time: new Date().toISOString(), component: "demo", msg, ...extra }));
 }
 
-function spawnLogged(name: string, entry: string, childEnv: Record<string, string>) {
+function spawnLogged(name: string, command: string, args: string[], childEnv: Record<string, string>) {
   const out = createWriteStream(join(logDir, `${name}.log`), { flags: "a" });
-  const child = spawn(process.execPath, ["--enable-source-maps", entry], { env: { ...env, ...childEnv }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(command, args, { env: { ...env, ...childEnv }, stdio: ["ignore", "pipe", "pipe"] });
   child.stdout!.pipe(out);
   child.stderr!.pipe(out);
   child.on("exit", (code, signal) => {
@@ -79,14 +80,15 @@ try {
 
   for (const i of instances(publicPort, sidecarBase)) {
     const name = `${i.service}-${i.version}`;
-    spawnLogged(`demo-${name}`, appEntry, {
+    spawnLogged(`demo-${name}`, process.execPath, ["--enable-source-maps", appEntry], {
       DEMO_SERVICE: i.service,
       DEMO_VERSION: i.version,
       PORT: String(i.appPort),
       HTTP_PROXY: `http://127.0.0.1:${i.outboundPort}`,
       NO_PROXY: "",
     });
-    spawnLogged(`sidecar-${name}`, sidecarEntry, {
+    spawnLogged(`sidecar-${name}`, sidecarLauncher, [], {
+      NODE: process.execPath,
       WEFT_SERVICE: i.service,
       WEFT_NAMESPACE: "default",
       WEFT_VERSION: i.version,

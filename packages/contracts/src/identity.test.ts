@@ -1,5 +1,6 @@
 import { expect, it } from "vitest";
-import { parseSpiffeId, spiffeId, TrustDomainSchema } from "./identity";
+import { TrustDomainSchema } from "./identity";
+import { parseSpiffeId, spiffeId } from "./spiffe";
 
 it("builds and parses workload SPIFFE IDs", () => {
   expect(spiffeId("weft.local", "shop", "reviews")).toBe("spiffe://weft.local/ns/shop/sa/reviews");

@@ -1,10 +1,7 @@
-// Workload identity shared by the controller (CA, xDS) and the sidecar (identity module, mTLS):
-// SPIFFE IDs, the certificate provider instance xDS refers to, the EDS marker of mTLS endpoints,
-// join tokens and the trust bundle as the API shows them (docs/security.md).
+// Workload identity as the API shows it: trust domains, join tokens and the trust bundle
+// (docs/security.md). What the data path needs (SPIFFE IDs, TLS markers) is in spiffe.ts.
 import { z } from "zod";
 import { NameSchema, NamespaceSchema } from "./names";
-
-export const DEFAULT_TRUST_DOMAIN = "weft.local";
 
 /** A trust domain: a lower-case DNS name (`weft.local`, `mesh.example.com`). */
 export const TrustDomainSchema = z
@@ -13,40 +10,7 @@ export const TrustDomainSchema = z
   .max(255)
   .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, "must be a lower-case DNS name such as \"weft.local\"");
 
-/** `spiffe://<trust-domain>/ns/<namespace>/sa/<service>`: the identity in a workload's certificate. */
-export function spiffeId(trustDomain: string, namespace: string, service: string): string {
-  return `spiffe://${trustDomain}/ns/${namespace}/sa/${service}`;
-}
-
-export function parseSpiffeId(uri: string): { trustDomain: string; namespace: string; service: string } | undefined {
-  const m = /^spiffe:\/\/([^/]+)\/ns\/([a-z0-9-]+)\/sa\/([a-z0-9-]+)$/.exec(uri);
-  return m ? { trustDomain: m[1]!, namespace: m[2]!, service: m[3]! } : undefined;
-}
-
-/**
- * xDS names the sidecar's certificate and trust bundle by reference: `tls_certificate_provider_instance`
- * and `ca_certificate_provider_instance` with this `instance_name` (the sidecar's identity module).
- */
-export const CERTIFICATE_PROVIDER_INSTANCE = "weft";
-
-/**
- * EDS marks endpoints that terminate mTLS (sidecar-registered ones) with
- * `metadata.filter_metadata[TLS_MODE.filter] = { [TLS_MODE.key]: TLS_MODE.mtls }`; clusters pick their
- * TLS transport socket with a `transport_socket_matches` entry on the same pair.
- */
-export const TLS_MODE = {
-  filter: "envoy.transport_socket_match",
-  key: "weft.io/tls-mode",
-  mtls: "mtls",
-} as const;
-
-/** ALPN offered on mesh mTLS connections (HTTP/2 preferred). */
-export const MESH_ALPN = ["h2", "http/1.1"] as const;
-
 // ---- join tokens ----------------------------------------------------------------------------
-
-/** Join tokens look like `weft_jt_<43 url-safe characters>`; only their SHA-256 is stored. */
-export const JOIN_TOKEN_PREFIX = "weft_jt_";
 
 export const WorkloadTokenCreateInput = z.object({
   /** The service whose identity the token grants (need not exist yet: its first sidecar creates it). */

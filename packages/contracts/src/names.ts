@@ -1,20 +1,19 @@
 // Naming rules shared by every resource a user creates (services, versions, routes, namespaces).
 import { z } from "zod";
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+import { DNS_LABEL, NAME_RULE, PROTOCOLS } from "./naming";
 
 /** A DNS label: what services are addressed by, so it must be valid in a Host header. */
 export const NameSchema = z
   .string()
   .min(1, "must not be empty")
   .max(63, "must be at most 63 characters")
-  .regex(DNS_LABEL, "use lowercase letters, digits and '-', starting and ending with a letter or digit (e.g. \"reviews-v2\")");
+  .regex(DNS_LABEL, NAME_RULE);
 
 export const NamespaceSchema = NameSchema;
 
 /** How a service speaks: HTTP (1.1 or 2), gRPC, or opaque TCP. */
-export const ProtocolSchema = z.enum(["http", "grpc", "tcp"], { error: "must be one of http, grpc, tcp" });
-export type Protocol = z.infer<typeof ProtocolSchema>;
+export const ProtocolSchema = z.enum(PROTOCOLS, { error: `must be one of ${PROTOCOLS.join(", ")}` });
 
 export const PortSchema = z
   .number({ error: "must be a number" })

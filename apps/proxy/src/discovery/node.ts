@@ -1,13 +1,15 @@
 // The xDS Node this sidecar presents: id, cluster = service name, and the Weft metadata
-// (SidecarMetadataSchema) under `metadata.weft`, with the ports actually bound.
-import { SidecarMetadataSchema, type SidecarMetadata } from "@weft/contracts";
+// (SidecarMetadata) under `metadata.weft`, with the ports actually bound. Its values come from the
+// validated environment (env.ts) and the bound ports; the controller checks them against
+// SidecarMetadataSchema on arrival and answers a bad one with the field at fault. The sidecar
+// does not load the contracts' zod schemas itself (docs/benchmarks.md, RSS).
+import type { SidecarMetadata } from "@weft/contracts";
 import { jsonToStruct } from "@weft/contracts/proto";
 
 export const USER_AGENT_NAME = "weft-proxy";
 
 export function buildNode(nodeId: string, metadata: SidecarMetadata): Record<string, unknown> {
-  // Validate against the contract before it leaves the process: a bad value is our bug, not the controller's.
-  const weft = SidecarMetadataSchema.parse(metadata);
+  const weft = metadata;
   return {
     id: nodeId,
     cluster: weft.service,

@@ -3,11 +3,8 @@
 // hold up another. A full queue drops the span; drops, exports and failed exports are counted from
 // the processor's own self-observability counter (`otel.sdk.processor.span.processed`).
 import { createNoopMeter, type Attributes, type Counter, type Meter, type MeterProvider } from "@opentelemetry/api";
-import { createRequire } from "node:module";
-import type { OTLPTraceExporter as OtlpGrpcExporter } from "@opentelemetry/exporter-trace-otlp-grpc";
-import type { OTLPTraceExporter as OtlpHttpExporter } from "@opentelemetry/exporter-trace-otlp-proto";
 import { BatchSpanProcessor, type BufferConfig, type ReadableSpan, type SpanExporter } from "@opentelemetry/sdk-trace-base";
-import type { ExportResult } from "@opentelemetry/core";
+import { ExportResultCode, type ExportResult } from "@opentelemetry/core";
 
 /** An OTLP destination: gRPC (`TraceService/Export`) or HTTP (protobuf POST to the URL). */
 export interface OtlpEndpoint {
@@ -38,23 +35,21 @@ export interface ExportOptions {
 
 const PROCESSED = "otel.sdk.processor.span.processed";
 
-const load = createRequire(import.meta.url);
-
-function createExporter(endpoint: OtlpEndpoint, timeoutMillis: number): SpanExporter {
+async function createExporter(endpoint: OtlpEndpoint, timeoutMillis: number): Promise<SpanExporter> {
   if (endpoint.protocol === "grpc") {
-    const { OTLPTraceExporter } = load("@opentelemetry/exporter-trace-otlp-grpc") as { OTLPTraceExporter: typeof OtlpGrpcExporter };
+    const { OTLPTraceExporter } = await import("@opentelemetry/exporter-trace-otlp-grpc");
     return new OTLPTraceExporter({ url: endpoint.url, timeoutMillis });
   }
-  const { OTLPTraceExporter } = load("@opentelemetry/exporter-trace-otlp-proto") as { OTLPTraceExporter: typeof OtlpHttpExporter };
+  const { OTLPTraceExporter } = await import("@opentelemetry/exporter-trace-otlp-proto");
   return new OTLPTraceExporter({ url: endpoint.url, timeoutMillis });
 }
 
 /**
- * The OTLP exporter, created with the first batch: the exporters and their generated protobuf code
+ * The OTLP exporter, loaded with the first batch: the exporters and their generated protobuf code
  * are ~12 MB of a sidecar's memory, spent only once a sampled span is actually exported.
  */
 class LazyExporter implements SpanExporter {
-  private real: SpanExporter | undefined;
+  private real: Promise<SpanExporter> | undefined;
 
   constructor(
     private readonly endpoint: OtlpEndpoint,
@@ -63,15 +58,18 @@ class LazyExporter implements SpanExporter {
 
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
     this.real ??= createExporter(this.endpoint, this.timeoutMillis);
-    this.real.export(spans, resultCallback);
+    this.real.then(
+      (exporter) => exporter.export(spans, resultCallback),
+      (error: unknown) => resultCallback({ code: ExportResultCode.FAILED, error: error instanceof Error ? error : new Error(String(error)) }),
+    );
   }
 
-  shutdown(): Promise<void> {
-    return this.real?.shutdown() ?? Promise.resolve();
+  async shutdown(): Promise<void> {
+    await (await this.real?.catch(() => undefined))?.shutdown();
   }
 
-  forceFlush(): Promise<void> {
-    return this.real?.forceFlush?.() ?? Promise.resolve();
+  async forceFlush(): Promise<void> {
+    await (await this.real?.catch(() => undefined))?.forceFlush?.();
   }
 }
 
