@@ -10,7 +10,7 @@
 // comments are kept at the end of the file; the source map (out.js.map) maps positions back to the
 // sources (node --enable-source-maps).
 import { build } from "esbuild";
-import { writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 
 const [entry, outfile, ...flags] = process.argv.slice(2);
@@ -20,8 +20,6 @@ if (!entry || !outfile || unknown.length > 0) {
   process.exit(1);
 }
 const withDependencies = flags.includes("--dependencies");
-/** Dependencies that read files next to their own code at run time (re2-wasm: its .wasm). */
-const READS_OWN_FILES = new Set(["re2-wasm"]);
 
 const externalize = {
   name: "externalize",
@@ -29,7 +27,9 @@ const externalize = {
     b.onResolve({ filter: /^[^./]/ }, (args) => {
       if (args.path.startsWith("node:")) return { path: args.path, external: true };
       if (args.path.startsWith("@weft/")) return undefined; // bundle workspace source
-      if (withDependencies && !READS_OWN_FILES.has(args.path)) return undefined;
+      // Modules loaded at run time through createRequire (re2-wasm, which reads its .wasm next to
+      // its own code; node's _http_common) are never seen here and stay in node_modules.
+      if (withDependencies) return undefined;
       return { path: args.path, external: true };
     });
   },
@@ -63,8 +63,13 @@ if (withDependencies) {
     define: { "import.meta.url": "__weftImportMetaUrl" },
     banner: { js: "\"use strict\";\nconst __weftImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   });
-  // The app's package.json says "type": "module"; this one makes dist/*.js CommonJS.
-  writeFileSync(join(dirname(outfile), "package.json"), `${JSON.stringify({ type: "commonjs" }, null, 2)}\n`);
+  // The app's package.json says "type": "module"; this one makes the output directory CommonJS.
+  const marker = join(dirname(outfile), "package.json");
+  if (existsSync(marker) && JSON.parse(readFileSync(marker, "utf8")).name !== undefined) {
+    console.error(`bundle.mjs: ${outfile} would sit next to a package's own package.json; bundle into a directory of its own (e.g. dist/)`);
+    process.exit(1);
+  }
+  writeFileSync(marker, `${JSON.stringify({ type: "commonjs" }, null, 2)}\n`);
 } else {
   await build({
     ...common,

@@ -1,8 +1,10 @@
 // Reads a V8 .cpuprofile (node --cpu-prof) and says where a time window's CPU went: self time by
 // category (Weft module groups, undici, node:http, streams, sockets, TLS, GC, native), the top
-// functions, and Weft modules by self and inclusive time. Bundle positions (apps/proxy/dist/main.js)
-// map back to source files through esbuild's `// src/…` markers, so no source map library is needed.
+// functions, and Weft modules by self and inclusive time. Bundle positions (apps/proxy/dist/main.js,
+// minified, dependencies included) map back to source files through the bundle's source map, read
+// with node:module's SourceMap.
 import { readFileSync } from "node:fs";
+import { SourceMap } from "node:module";
 
 interface CallFrame {
   functionName: string;
@@ -23,25 +25,21 @@ interface CpuProfile {
   timeDeltas: number[];
 }
 
-/** Source file of each bundle line, from esbuild's per-module comments. */
-export function bundleModules(bundleFile: string): (line: number) => string {
-  const starts: Array<[number, string]> = [];
-  readFileSync(bundleFile, "utf8")
-    .split("\n")
-    .forEach((l, i) => {
-      const m = /^\/\/ ((?:\.\.\/)*[\w@./-]+\.(?:ts|json))$/.exec(l);
-      if (m) starts.push([i, m[1]!.replace(/^(\.\.\/)+/, "")]);
-    });
-  return (line) => {
-    let lo = 0;
-    let hi = starts.length - 1;
-    let found = "bundle prologue";
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (starts[mid]![0] <= line) {
-        found = starts[mid]![1];
-        lo = mid + 1;
-      } else hi = mid - 1;
+/**
+ * Source file of a bundle position (0-based line and column, as in a .cpuprofile), from the bundle's
+ * source map: `src/…` and `packages/…` for Weft's own code, `node_modules/…` for dependencies.
+ */
+export function bundleModules(bundleFile: string): (line: number, column: number) => { source: string; line: number } {
+  const map = new SourceMap(JSON.parse(readFileSync(`${bundleFile}.map`, "utf8")) as ConstructorParameters<typeof SourceMap>[0]);
+  const cache = new Map<string, { source: string; line: number }>();
+  return (line, column) => {
+    const key = `${line}:${column}`;
+    let found = cache.get(key);
+    if (found === undefined) {
+      const entry = map.findEntry(line, column) as { originalSource?: string; originalLine?: number };
+      const source = entry.originalSource?.replace(/^(?:file:\/\/)?(?:.*\/)?(?=node_modules\/)/, "").replace(/^(\.\.\/)+/, "");
+      found = source === undefined ? { source: "bundle prologue", line } : { source, line: entry.originalLine ?? line };
+      cache.set(key, found);
     }
     return found;
   };
@@ -110,7 +108,8 @@ export function analyse(profileFile: string, bundleFile: string, window?: { star
     for (const c of n.children ?? []) parent.set(c, n.id);
   }
   const isBundle = (url: string) => url.endsWith("/apps/proxy/dist/main.js");
-  const moduleOfFrame = (f: CallFrame) => (isBundle(f.url) ? moduleOf(f.lineNumber) : undefined);
+  // Weft's own file for its frames; a dependency's frames keep its node_modules path as their URL.
+  const sourceOf = (f: CallFrame) => (isBundle(f.url) ? moduleOf(f.lineNumber, f.columnNumber) : undefined);
 
   // Per node: category (native frames inherit their caller's), function label, Weft modules on its stack.
   const info = new Map<number, { category: string; label: string; stackModules: Set<string>; module: string | undefined }>();
@@ -120,8 +119,12 @@ export function analyse(profileFile: string, bundleFile: string, window?: { star
     const node = byId.get(id)!;
     const f = node.callFrame;
     const up = parent.has(id) ? resolve(parent.get(id)!) : undefined;
-    const module = moduleOfFrame(f);
-    let category = categorize(f.url, module);
+    const mapped = sourceOf(f);
+    const source = mapped?.source;
+    const dependency = source?.startsWith("node_modules/") === true;
+    const module = dependency ? undefined : source;
+    const url = dependency ? source! : f.url;
+    let category = categorize(url, module);
     let label: string;
     if (f.functionName.startsWith("(")) {
       category = f.functionName === "(garbage collector)" ? "GC" : f.functionName === "(program)" ? "native, outside JS (libuv, syscalls, llhttp, OpenSSL, V8)" : f.functionName;
@@ -130,8 +133,8 @@ export function analyse(profileFile: string, bundleFile: string, window?: { star
       category = up?.category ?? "native";
       label = `${f.functionName || "(anonymous)"} [native] ← ${up?.label ?? "?"}`;
     } else {
-      const where = module ?? f.url.replace(/^.*node_modules\//, "").replace(/^node:/, "node:");
-      label = `${f.functionName || "(anonymous)"}  ${where}:${f.lineNumber + 1}`;
+      const where = module ?? url.replace(/^.*node_modules\//, "").replace(/^node:/, "node:");
+      label = `${f.functionName || "(anonymous)"}  ${where}:${(mapped?.line ?? f.lineNumber) + 1}`;
     }
     const stackModules = new Set(up?.stackModules ?? []);
     if (module) stackModules.add(module);

@@ -44,6 +44,21 @@ describe("loadConfig", () => {
 
   it("treats empty values as unset and rejects invalid service names", () => {
     expect(loadConfig({ WEFT_SERVICE: "a", WEFT_APP_PORT: "1", WEFT_NAMESPACE: "" }).namespace).toBe("default");
+    // Every variable, as the header says (these seven used to refuse "" as "expected string").
+    const empty = loadConfig({
+      WEFT_SERVICE: "a",
+      WEFT_APP_PORT: "9080",
+      ...Object.fromEntries(["WEFT_APP_ADDRESS", "WEFT_INBOUND_ADDRESS", "WEFT_SERVICE_PORT", "WEFT_INBOUND_PORT", "WEFT_OUTBOUND_PORT", "WEFT_ADMIN_PORT", "WEFT_REGISTER"].map((k) => [k, ""])),
+    });
+    expect(empty).toMatchObject({
+      app: { address: "127.0.0.1", port: 9080 },
+      servicePort: 9080,
+      inbound: { address: "127.0.0.1", port: 15006 },
+      outbound: { port: 15001 },
+      adminPort: 15000,
+      register: true,
+    });
+    expect(() => loadConfig({ WEFT_SERVICE: "", WEFT_APP_PORT: "" })).toThrow(/WEFT_SERVICE: is required[\s\S]*WEFT_APP_PORT: is required/);
     expect(() => loadConfig({ WEFT_SERVICE: "Bad_Name", WEFT_APP_PORT: "1" })).toThrow(/WEFT_SERVICE: use lowercase/);
   });
 

@@ -57,10 +57,23 @@ class LazyExporter implements SpanExporter {
   ) {}
 
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
-    this.real ??= createExporter(this.endpoint, this.timeoutMillis);
-    this.real.then(
-      (exporter) => exporter.export(spans, resultCallback),
-      (error: unknown) => resultCallback({ code: ExportResultCode.FAILED, error: error instanceof Error ? error : new Error(String(error)) }),
+    const failed = (error: unknown) => resultCallback({ code: ExportResultCode.FAILED, error: error instanceof Error ? error : new Error(String(error)) });
+    const loading = (this.real ??= createExporter(this.endpoint, this.timeoutMillis));
+    loading.then(
+      (exporter) => {
+        // A throw here (e.g. while encoding the batch) fails this batch, as it would inside the
+        // processor; it must not become an unhandled rejection.
+        try {
+          exporter.export(spans, resultCallback);
+        } catch (error) {
+          failed(error);
+        }
+      },
+      (error: unknown) => {
+        // Not loaded (or not constructed): this batch fails and the next one tries again.
+        if (this.real === loading) this.real = undefined;
+        failed(error);
+      },
     );
   }
 
