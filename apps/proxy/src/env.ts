@@ -4,7 +4,7 @@
 import { hostname } from "node:os";
 import { join } from "node:path";
 import * as z from "zod/mini";
-import { DNS_LABEL, NAME_RULE, PROTOCOLS, type Protocol } from "@weft/contracts";
+import { DNS_LABEL, NAME_EMPTY, NAME_MAX_LENGTH, NAME_RULE, NAME_TOO_LONG, PROTOCOLS, type Protocol } from "@weft/contracts";
 import pkg from "../package.json" with { type: "json" };
 import type { OtlpEndpoint } from "./tracing/span-export";
 
@@ -70,7 +70,7 @@ const port = (min: number) => portOf(z.string(), min);
 const text = () => z.string().check(z.minLength(1));
 const bool = z.pipe(z.enum(["true", "false", "1", "0"], { error: 'must be "true" or "false"' }), z.transform((v) => v === "true" || v === "1"));
 const name = (params?: { error: string }) =>
-  z.string(params).check(z.minLength(1, "must not be empty"), z.maxLength(63, "must be at most 63 characters"), z.regex(DNS_LABEL, NAME_RULE));
+  z.string(params).check(z.minLength(1, NAME_EMPTY), z.maxLength(NAME_MAX_LENGTH, NAME_TOO_LONG), z.regex(DNS_LABEL, NAME_RULE));
 
 const ratio = (defaultValue: number) =>
   z._default(

@@ -1,13 +1,13 @@
 // Naming rules shared by every resource a user creates (services, versions, routes, namespaces).
 import { z } from "zod";
 
-import { DNS_LABEL, NAME_RULE, PROTOCOLS } from "./naming";
+import { DNS_LABEL, NAME_EMPTY, NAME_MAX_LENGTH, NAME_RULE, NAME_TOO_LONG, PROTOCOLS } from "./naming";
 
 /** A DNS label: what services are addressed by, so it must be valid in a Host header. */
 export const NameSchema = z
   .string()
-  .min(1, "must not be empty")
-  .max(63, "must be at most 63 characters")
+  .min(1, NAME_EMPTY)
+  .max(NAME_MAX_LENGTH, NAME_TOO_LONG)
   .regex(DNS_LABEL, NAME_RULE);
 
 export const NamespaceSchema = NameSchema;

@@ -8,8 +8,7 @@ import { jsonToStruct } from "@weft/contracts/proto";
 
 export const USER_AGENT_NAME = "weft-proxy";
 
-export function buildNode(nodeId: string, metadata: SidecarMetadata): Record<string, unknown> {
-  const weft = metadata;
+export function buildNode(nodeId: string, weft: SidecarMetadata): Record<string, unknown> {
   return {
     id: nodeId,
     cluster: weft.service,

@@ -5,6 +5,7 @@ import http2 from "node:http2";
 import net from "node:net";
 import { describe, expect, it } from "vitest";
 import { Flag, frame, FRAME_HEADER, FrameType, PREFACE } from "./frames";
+import { decode, pairs } from "./hpack-test-support";
 import { HpackDecoder, HpackEncoder } from "./hpack";
 
 interface Frame {
@@ -19,18 +20,6 @@ function frameWith(type: FrameType, flags: number, stream: number, payload: Buff
   const f = frame(type, flags, stream, payload.length);
   payload.copy(f, FRAME_HEADER);
   return f;
-}
-
-function decode(decoder: HpackDecoder, block: Buffer): string[] {
-  const out: string[] = [];
-  decoder.decode(block, 0, block.length, out);
-  return out;
-}
-
-function pairs(flat: readonly string[]): [string, string][] {
-  const result: [string, string][] = [];
-  for (let i = 0; i < flat.length; i += 2) result.push([flat[i]!, flat[i + 1]!]);
-  return result;
 }
 
 async function* readFrames(socket: net.Socket): AsyncGenerator<Frame> {

@@ -1,22 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { decode, pairs } from "./hpack-test-support";
 import { HpackDecoder, HpackEncoder, HpackError } from "./hpack";
 import { HUFFMAN_CODES, HUFFMAN_LENGTHS, huffmanDecode } from "./huffman";
 
 function hex(s: string): Buffer {
   return Buffer.from(s.replace(/\s+/g, ""), "hex");
-}
-
-function decode(decoder: HpackDecoder, block: Buffer | number[]): string[] {
-  const buf = Buffer.isBuffer(block) ? block : Buffer.from(block);
-  const out: string[] = [];
-  decoder.decode(buf, 0, buf.length, out);
-  return out;
-}
-
-function pairs(flat: readonly string[]): [string, string][] {
-  const result: [string, string][] = [];
-  for (let i = 0; i < flat.length; i += 2) result.push([flat[i]!, flat[i + 1]!]);
-  return result;
 }
 
 /** RFC 7541 §5.1 integer, written independently of the encoder under test. */
