@@ -24,7 +24,7 @@ const TYPE_NAME: Record<string, string> = {
 /** Decodes every resource of a response: snake_case, enums by name, Any expanded with "@type". */
 export function decodeAll(r: AdsResponse): Array<Record<string, any>> {
   const type = protos.root.lookupType(TYPE_NAME[r.type_url]!);
-  return r.resources.map((a) => type.toObject(type.decode(a.value), { longs: String, enums: String, defaults: false, oneofs: false, json: true }) as Record<string, any>);
+  return (r.resources ?? []).map((a) => type.toObject(type.decode(a.value), { longs: String, enums: String, defaults: false, oneofs: false, json: true }) as Record<string, any>);
 }
 
 /** Resources of a response by name (`name`, or `cluster_name` for EDS). */
@@ -123,7 +123,9 @@ export function adsSubscriber(address: string, nodeId: string, meta: SidecarMeta
   return {
     subscribe(typeUrl: string, resourceNames: string[] = []) {
       names.set(typeUrl, resourceNames);
-      c.request(typeUrl, resourceNames);
+      // A change of subscription answers the latest response of its type, as a proxy's does.
+      const r = latest.get(typeUrl);
+      c.request(typeUrl, resourceNames, r && { version: r.version_info, nonce: r.nonce });
     },
     /** The latest response of `typeUrl` for which `check` holds (decoded by name). */
     until(typeUrl: string, check: (resources: Record<string, Record<string, any>>) => boolean = () => true, timeoutMs = 5000): Promise<Record<string, Record<string, any>>> {

@@ -32,6 +32,8 @@ export interface StreamEvents {
 interface TypeState {
   /** null = wildcard (every resource of the type the node may see). */
   names: Set<string> | null;
+  /** The client has named resources (or "*") on this stream: an empty list no longer means wildcard. */
+  explicit: boolean;
   sentHash: string | null;
   sentVersion: string | null;
   sentNonce: string | null;
@@ -61,14 +63,18 @@ export class AdsStream {
     const typeUrl = req.type_url ?? "";
     if (!(RESOURCE_TYPE_URLS as readonly string[]).includes(typeUrl)) return;
     const short = shortTypeName(typeUrl);
-    const state = this.types.get(typeUrl) ?? { names: null, sentHash: null, sentVersion: null, sentNonce: null };
+    const state = this.types.get(typeUrl) ?? { names: null, explicit: false, sentHash: null, sentVersion: null, sentNonce: null };
     const isNew = !this.types.has(typeUrl);
     this.types.set(typeUrl, state);
 
+    // Once a type was sent on this stream, only a request answering the latest response counts.
+    // One with an older nonce, or none, was written before the client saw that response; acting on
+    // it would answer a subscription the client has since changed, and a client of LDS or CDS takes
+    // a resource missing from a response as deleted. Its reply to the latest response carries its
+    // subscription as it is by then.
     const nonce = req.response_nonce ?? "";
+    if (nonce !== (state.sentNonce ?? "")) return;
     if (nonce) {
-      // A reply to an older response is stale: the client has (or will get) a newer one.
-      if (nonce !== state.sentNonce) return;
       if (req.error_detail?.message !== undefined || req.error_detail?.code) {
         this.events.nacked(short, state.sentVersion ?? "", req.error_detail?.message ?? "rejected without a reason");
       } else {
@@ -77,7 +83,11 @@ export class AdsStream {
     }
 
     const requested = req.resource_names ?? [];
-    const names = requested.length === 0 || requested.includes("*") ? (WILDCARD_TYPES.has(typeUrl) ? null : new Set<string>()) : new Set(requested);
+    // An empty list means wildcard only until the client first names a resource (or "*"); after
+    // that it means the client wants none (xDS protocol, "wildcard subscriptions").
+    const wildcard = requested.includes("*") || (requested.length === 0 && !state.explicit);
+    if (requested.length > 0) state.explicit = true;
+    const names = wildcard && WILDCARD_TYPES.has(typeUrl) ? null : new Set(requested.filter((n) => n !== "*"));
     const changed = isNew || !sameNames(state.names, names);
     state.names = names;
     if (!changed) return;
