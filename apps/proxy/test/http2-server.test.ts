@@ -11,7 +11,7 @@ import { createHash } from "node:crypto";
 import { connect as netConnect, createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from "node:net";
 import { connect, constants, type ClientHttp2Session, type ClientHttp2Stream, type IncomingHttpHeaders as H2Headers } from "node:http2";
 import { createFakeClock, type FakeClock } from "@weft/test-kit";
-import { MAX_CONCURRENT_STREAMS, PREMATURE_MIN_STREAMS, PREMATURE_RESET_MS, ServerSession, type ServerSessionSocket } from "../src/http2/server-session";
+import { IDLE_TIMEOUT_MS, MAX_CONCURRENT_STREAMS, PREMATURE_MIN_STREAMS, PREMATURE_RESET_MS, ServerSession, type ServerSessionSocket } from "../src/http2/server-session";
 import { MAX_QUEUED_CONTROL } from "../src/http2/connection";
 import type { ServerStream } from "../src/http2/server-stream";
 import { frame, FRAME_HEADER, PREFACE, rstStreamFrame, settingsFrame } from "../src/http2/frames";
@@ -328,6 +328,32 @@ describe("HTTP/2 server session against hand-written frames", () => {
     expect(await failed.promise).toBe("HTTP/2 protocol error from the client: DATA on stream 0");
   });
 
+  it("drops trailers on a stream it reset, and ends the connection when a stream opens under a used or skipped ID", async () => {
+    const got: string[] = [];
+    const port = await h2Server((stream) => {
+      got.push(stream.path);
+      if (stream.body === undefined) stream.respond(200, {}, null);
+    });
+    const enc = new HpackEncoder();
+    // Stream 1 is malformed (reset); its trailers still arrive and are dropped; stream 5 is answered.
+    const dropped = await exchange(port, [
+      headersFrame(enc, 1, [":method", "POST", ":scheme", "http", ":authority", "a", ":path", "/up", "te", "gzip"], false),
+      headersFrame(enc, 1, ["x-checksum", "abc"], true),
+      headersFrame(enc, 5, [...GET.slice(0, 6), ":path", "/five"], true),
+    ], (seen) => seen.some((f) => f.type === HEADERS && f.id === 5));
+    expect(dropped.some((f) => f.type === GOAWAY)).toBe(false);
+    expect(got).toEqual(["/five"]);
+
+    // After stream 5, a request on 3 (skipped, so closed) or again on 5 is a connection error.
+    for (const id of [3, 5]) {
+      const fresh = new HpackEncoder(); // a new connection: a new compression context
+      const seen = await exchange(port, [headersFrame(fresh, 5, GET, true), headersFrame(fresh, id, GET, true)], () => false);
+      const goaway = seen.find((f) => f.type === GOAWAY)!;
+      expect(goaway.payload.readUInt32BE(4)).toBe(constants.NGHTTP2_PROTOCOL_ERROR);
+      expect(goaway.payload.subarray(8).toString()).toBe(`HEADERS opening stream ${id}, not above the last stream 5`);
+    }
+  });
+
   it("refuses streams over SETTINGS_MAX_CONCURRENT_STREAMS, and ends a rapid-reset flood with ENHANCE_YOUR_CALM", async () => {
     let started = 0;
     const clock = createFakeClock();
@@ -375,6 +401,37 @@ describe("HTTP/2 server session against hand-written frames", () => {
     await Promise.all(held.map((s) => new Promise<void>((resolve) => s.onClose(resolve))));
     // 600 streams, 600 resets, none of them premature: the connection still serves.
     expect((await readAll(c.request({ ":path": "/ok" }))).body.toString()).toBe("ok");
+  });
+
+  it("closes a connection left without a stream for the idle timeout with GOAWAY NO_ERROR, never one with a stream open", async () => {
+    const clock = createFakeClock();
+    const pending: ServerStream[] = [];
+    const port = await h2Server((stream) => (stream.path === "/slow" ? pending.push(stream) : stream.respond(200, {}, Buffer.from("ok"))), undefined, clock);
+    const c = client(port);
+    const goaway = new Promise<number>((resolve) => c.once("goaway", (code: number) => resolve(code)));
+    expect((await readAll(c.request({ ":path": "/" }))).body.toString()).toBe("ok");
+    let closed = false;
+    sessions[0]!.onClosed(() => (closed = true));
+
+    // Idle for just under the timeout: the connection is still there, and serves.
+    clock.advance(IDLE_TIMEOUT_MS - 1);
+    expect(closed).toBe(false);
+    expect((await readAll(c.request({ ":path": "/" }))).body.toString()).toBe("ok");
+    // A stream open for longer than the timeout (a long poll, a gRPC stream) keeps it.
+    const slow = c.request({ ":path": "/slow" });
+    await vi.waitFor(() => expect(pending).toHaveLength(1));
+    clock.advance(3 * IDLE_TIMEOUT_MS);
+    expect(closed).toBe(false);
+    pending[0]!.respond(200, {}, Buffer.from("late"));
+    expect((await readAll(slow)).body.toString()).toBe("late");
+
+    // Then idle for the whole timeout, counted from the end of that stream: GOAWAY, and the end.
+    clock.advance(IDLE_TIMEOUT_MS - 1);
+    expect(closed).toBe(false);
+    clock.advance(1);
+    expect(closed).toBe(true);
+    expect(await goaway).toBe(constants.NGHTTP2_NO_ERROR);
+    await once(c, "close");
   });
 
   it("ends the session of a client that sends PINGs without reading the answers (ENHANCE_YOUR_CALM)", async () => {

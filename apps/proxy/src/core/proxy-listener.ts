@@ -114,6 +114,7 @@ export function createProxyListener(options: ProxyListenerOptions): ProxyListene
         sessionWindow: H2_SESSION_WINDOW,
         onStream: exchange.onStream,
         clock,
+        idleTimeoutMs: DOWNSTREAM_KEEPALIVE_MS,
       });
       sessions.add(session);
       session.onClosed((err) => {

@@ -22,8 +22,10 @@ export interface ServerSessionOptions {
   maxHeaderBlock?: number;
   /** A request arrived. */
   onStream(stream: ServerStream): void;
-  /** For the age of a stream a client resets (premature resets); default the system clock. */
+  /** For the age of a stream a client resets (premature resets) and the idle timeout; default the system clock. */
   clock?: Clock;
+  /** A connection without a stream for this long is closed gracefully (GOAWAY NO_ERROR); default IDLE_TIMEOUT_MS. */
+  idleTimeoutMs?: number;
 }
 
 export interface ServerSessionSocket extends SessionSocket {
@@ -54,6 +56,12 @@ export const MAX_CONCURRENT_STREAMS = 1000;
  */
 export const PREMATURE_RESET_MS = 1_000;
 export const PREMATURE_MIN_STREAMS = 500;
+/**
+ * How long a connection may stay without a stream before it is closed with GOAWAY NO_ERROR, which
+ * every HTTP/2 client takes as "reconnect for the next request". Longer than the outbound sidecar's
+ * own 60 s, so between sidecars the client side closes first; the same as HTTP/1.1 keep-alive.
+ */
+export const IDLE_TIMEOUT_MS = 65_000;
 
 export class ServerSession extends Connection<ServerStream> {
   /** The highest stream ID the client has opened. */
@@ -65,6 +73,10 @@ export class ServerSession extends Connection<ServerStream> {
   private premature = 0;
   private peerEnded = false;
   private readonly clock: Clock;
+  private readonly idleTimeoutMs: number;
+  private idleTimer: { cancel(): void } | undefined = undefined;
+  /** When the connection last had no stream (clock ms). */
+  private idleSince = 0;
 
   constructor(
     readonly transport: ServerSessionSocket,
@@ -72,6 +84,8 @@ export class ServerSession extends Connection<ServerStream> {
   ) {
     super(transport, options.streamWindow, options.sessionWindow, options.maxHeaderBlock, [[Setting.MaxConcurrentStreams, MAX_CONCURRENT_STREAMS]], false);
     this.clock = options.clock ?? systemClock;
+    this.idleTimeoutMs = options.idleTimeoutMs ?? IDLE_TIMEOUT_MS;
+    this.armIdle();
     // The client closed its side: requests it had not finished never will; the answers to the rest
     // are still sent where the socket allows it (plaintext: half-open), then ours ends too.
     transport.on("end", () => this.onPeerEnd());
@@ -137,8 +151,18 @@ export class ServerSession extends Connection<ServerStream> {
   protected onHeaderFields(id: number, fields: string[], endStream: boolean): void {
     const open = this.streams.get(id);
     if (open !== undefined) return this.onTrailers(open, fields, endStream);
-    // A stream already over (reset by us, or malformed): what the client still sends on it is dropped.
-    if (id <= this.lastPeerId) return;
+    if (id <= this.lastPeerId) {
+      // A stream already over. Trailers on one we reset (or refused, or found malformed) may still
+      // be on their way, and are dropped. Anything else is a new stream under an ID that is not
+      // larger than every one before — a stream that was skipped is closed (RFC 9113 §5.1.1) — or
+      // a second header block that does not end the stream: PROTOCOL_ERROR for the connection.
+      // (nghttp2 drops them all, as it cannot tell them apart without remembering every stream;
+      // the pseudo-headers and END_STREAM can.)
+      if (!endStream || (fields.length > 0 && fields[0]!.charCodeAt(0) === 58 /* : */)) {
+        throw new SessionError(H2Error.Protocol, `HEADERS opening stream ${id}, not above the last stream ${this.lastPeerId}`);
+      }
+      return;
+    }
     this.lastPeerId = id;
     // Refused (closing, or at the limit): the client may retry it elsewhere; no work was started.
     if (this.state !== State.Open || this.streams.size >= MAX_CONCURRENT_STREAMS) {
@@ -290,6 +314,26 @@ export class ServerSession extends Connection<ServerStream> {
     }
     stream.emitClose();
     if (this.state === State.Draining) this.maybeFinish();
+    else if (this.streams.size === 0) this.armIdle();
+  }
+
+  // --- idle timeout: one timer per connection, moved on only when it fires ---
+
+  private armIdle(): void {
+    if (this.state !== State.Open) return;
+    this.idleSince = this.clock.now();
+    this.idleTimer ??= this.clock.setTimeout(() => this.onIdleTimer(), this.idleTimeoutMs);
+  }
+
+  private onIdleTimer(): void {
+    this.idleTimer = undefined;
+    if (this.state !== State.Open || this.streams.size > 0) return; // re-armed when the last stream ends
+    const left = this.idleSince + this.idleTimeoutMs - this.clock.now();
+    if (left > 0) {
+      this.idleTimer = this.clock.setTimeout(() => this.onIdleTimer(), left);
+      return;
+    }
+    this.close();
   }
 
   // --- lifecycle ---
@@ -322,6 +366,7 @@ export class ServerSession extends Connection<ServerStream> {
     if (this.state !== State.Draining || this.streams.size > 0) return;
     this.flushNow();
     this.state = State.Closed;
+    this.idleTimer?.cancel();
     this.socket.end();
     for (const fn of this.closedListeners.splice(0)) fn(undefined);
   }
@@ -339,6 +384,7 @@ export class ServerSession extends Connection<ServerStream> {
     }
     this.flushNow();
     this.state = State.Closed;
+    this.idleTimer?.cancel();
     this.closeError = err;
     for (const stream of [...this.streams.values()]) this.finishStream(stream, err);
     if (!this.socket.destroyed) this.socket.destroy();
