@@ -142,9 +142,25 @@ describe("HTTP/2 end to end: fields sent never indexed stay so (HPACK §6.2.3)",
   let pair: MeshPair;
 
   beforeEach(async () => {
-    h2App = createH2Server((req) => {
-      req.stream.respond({ ":status": 200, "x-token": "t0k3n", "x-plain": "p", [sensitiveHeaders]: ["x-token"], "x-got-never-indexed": String((req.headers as Record<symbol, unknown>)[sensitiveHeaders]) });
-      req.stream.end("secret");
+    // The core API: node's compatibility layer would send trailers of its own.
+    h2App = createH2Server();
+    h2App.on("stream", (stream, headers) => {
+      const neverIndexed = (h: H2Headers) => String((h as Record<symbol, unknown>)[sensitiveHeaders]);
+      if (headers[":path"] === "/trailers") {
+        // Reports which of the request's trailers arrived never indexed, in trailers of its own.
+        let requestTrailers: H2Headers = {};
+        stream.on("trailers", (t: H2Headers) => (requestTrailers = t));
+        stream.resume().on("end", () => {
+          stream.respond({ ":status": 200 }, { waitForTrailers: true });
+          stream.on("wantTrailers", () =>
+            stream.sendTrailers({ "x-signature": "s1g", "x-plain": "p", [sensitiveHeaders]: ["x-signature"], "x-got-never-indexed": neverIndexed(requestTrailers) }),
+          );
+          stream.end("body");
+        });
+        return;
+      }
+      stream.respond({ ":status": 200, "x-token": "t0k3n", "x-plain": "p", [sensitiveHeaders]: ["x-token"], "x-got-never-indexed": neverIndexed(headers) });
+      stream.end("secret");
     });
     await new Promise<void>((resolve) => h2App.listen(0, "127.0.0.1", resolve));
     const appPort = (h2App.address() as AddressInfo).port;
@@ -171,6 +187,22 @@ describe("HTTP/2 end to end: fields sent never indexed stay so (HPACK §6.2.3)",
     expect(headers[":status"]).toBe(200);
     expect(headers["x-got-never-indexed"]).toBe("x-secret");
     expect((headers as Record<symbol, unknown>)[sensitiveHeaders]).toEqual(["x-token"]);
+  });
+
+  it("through two sidecars, request and response trailers keep it too", async () => {
+    const session = h2connect(`http://127.0.0.1:${pair.client.ports.outbound}`);
+    const trailers = await new Promise<H2Headers>((resolve, reject) => {
+      const stream = session.request({ ":method": "POST", ":path": "/trailers", ":authority": "reviews" }, { waitForTrailers: true });
+      stream.on("wantTrailers", () => stream.sendTrailers({ "x-request-mac": "m4c", "x-plain": "p", [sensitiveHeaders]: ["x-request-mac"] }));
+      stream.end("payload");
+      stream.resume();
+      stream.on("trailers", (t: H2Headers) => resolve(t));
+      stream.on("error", reject);
+    });
+    session.close();
+    expect(trailers["x-got-never-indexed"]).toBe("x-request-mac");
+    expect(trailers["x-signature"]).toBe("s1g");
+    expect((trailers as Record<symbol, unknown>)[sensitiveHeaders]).toEqual(["x-signature"]);
   });
 });
 

@@ -12,7 +12,7 @@ import { goawayFrame, H2Error, Setting } from "./frames";
 import { ClientStream, type ClientResponse } from "./client-stream";
 import { Connection, SessionError, State, type SessionSocket } from "./connection";
 import { StreamBody } from "./stream";
-import { addHeader, badFieldName, collectTrailers } from "./fields";
+import { addHeader, badFieldName, collectTrailers, neverIndexedOf, toFields } from "./fields";
 
 export type { SessionSocket };
 
@@ -142,9 +142,13 @@ export class ClientSession extends Connection<ClientStream> {
         source.pause();
       }
     };
+    // The request's trailers (an HTTP/2 or chunked HTTP/1.1 client's) come just before its end.
+    let trailers: IncomingHttpHeaders | undefined;
+    const onTrailers = (t: IncomingHttpHeaders) => (trailers = t);
     const onEnd = () => {
       cleanup();
-      this.end(stream);
+      if (trailers === undefined) this.end(stream);
+      else this.end(stream, toFields([], trailers), neverIndexedOf(trailers));
     };
     // Destroyed before its end (a client gone, a mirror copy dropped): the upstream gets no more.
     const onClose = () => {
@@ -152,12 +156,12 @@ export class ClientSession extends Connection<ClientStream> {
       stream.cancel(H2Error.Cancel);
     };
     const cleanup = () => {
-      source.off("data", onData).off("end", onEnd).off("close", onClose);
+      source.off("data", onData).off("end", onEnd).off("close", onClose).off("trailers", onTrailers);
       stream.source = undefined;
       stream.detach = undefined;
     };
     stream.detach = cleanup;
-    source.on("data", onData).once("end", onEnd).once("close", onClose);
+    source.on("data", onData).once("end", onEnd).once("close", onClose).once("trailers", onTrailers);
     // The exchange hands bodies over paused (so this reader sees the first chunk).
     source.resume();
   }
@@ -251,7 +255,7 @@ export class ClientSession extends Connection<ClientStream> {
     }
     // Trailers.
     if (!endStream) return this.malformed(stream, "a second header block that does not end the stream");
-    const trailers = collectTrailers(fields, this.maxHeaderBlock, false);
+    const trailers = collectTrailers(fields, this.maxHeaderBlock, false, this.neverIndexed);
     if (typeof trailers === "string") return this.malformed(stream, trailers);
     this.remoteEnd(stream, trailers);
   }

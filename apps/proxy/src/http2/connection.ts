@@ -222,10 +222,13 @@ export abstract class Connection<S extends H2Stream> {
   }
 
   /** Nothing more to send on a stream: END_STREAM (on `trailers`, if any) once the queue is out. */
-  end(stream: S, trailers?: string[]): void {
+  end(stream: S, trailers?: string[], neverIndexed?: readonly string[]): void {
     if (stream.done || stream.ending) return;
     stream.ending = true;
-    if (trailers !== undefined && trailers.length > 0) stream.trailers = trailers;
+    if (trailers !== undefined && trailers.length > 0) {
+      stream.trailers = trailers;
+      stream.trailersNeverIndexed = neverIndexed;
+    }
     if (stream.id !== 0) this.pump(stream);
   }
 
@@ -272,7 +275,7 @@ export abstract class Connection<S extends H2Stream> {
       const trailers = stream.trailers;
       if (trailers !== undefined) {
         stream.trailers = undefined;
-        this.sendHeaders(stream.id, trailers, true);
+        this.sendHeaders(stream.id, trailers, true, stream.trailersNeverIndexed);
       } else {
         const end = Buffer.allocUnsafe(FRAME_HEADER);
         writeFrameHeader(end, 0, 0, FrameType.Data, Flag.EndStream, stream.id);

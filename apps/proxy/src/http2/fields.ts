@@ -1,7 +1,34 @@
-// Header fields of HTTP/2 responses as the client session checks and collects them: which names
-// HTTP/2 forbids, and repeated fields combined the way node:http2 (and node:http) present them.
-import type { IncomingHttpHeaders } from "node:http";
+// Header fields as both HTTP/2 sessions check, collect and send them: which names HTTP/2 forbids,
+// repeated fields combined the way node:http2 (and node:http) present them, header objects back to
+// flat pairs, and trailers' never-indexed names carried along for the next hop.
+import type { IncomingHttpHeaders, OutgoingHttpHeaders } from "node:http";
 import { checkInvalidHeaderChar, checkIsHttpToken } from "../http1/llhttp";
+
+/**
+ * On a trailers object: the names its sender marked "never indexed" (HPACK §6.2.3), so a proxy
+ * sends them on the same way (RFC 7541 §7.1.3). A symbol: invisible to every reader that lists fields.
+ */
+export const NEVER_INDEXED = Symbol("weft.neverIndexed");
+type Marked = { [NEVER_INDEXED]?: readonly string[] };
+
+/** The never-indexed names a trailers object carries (see NEVER_INDEXED), if any. */
+export function neverIndexedOf(headers: OutgoingHttpHeaders | IncomingHttpHeaders | undefined): readonly string[] | undefined {
+  return headers === undefined ? undefined : (headers as Marked)[NEVER_INDEXED];
+}
+
+/** Header or trailer fields as flat pairs: names lower-cased, connection-specific and pseudo fields left out. */
+export function toFields(fields: string[], headers: OutgoingHttpHeaders): string[] {
+  for (const key in headers) {
+    const value = headers[key];
+    if (value === undefined) continue;
+    const name = key.toLowerCase();
+    if (CONNECTION_SPECIFIC.has(name) || name.charCodeAt(0) === 58 /* : */) continue;
+    if (typeof value === "string") fields.push(name, value);
+    else if (Array.isArray(value)) for (const v of value) fields.push(name, v);
+    else fields.push(name, String(value));
+  }
+  return fields;
+}
 
 /** Connection-specific fields HTTP/2 forbids (RFC 9113 §8.2.2); `te` is allowed only as "trailers" (requests). */
 export const CONNECTION_SPECIFIC = new Set(["connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade"]);
@@ -24,9 +51,10 @@ export function badFieldValue(name: string, value: string): string | undefined {
 /**
  * A trailer block's fields, repeats combined (addHeader), or why they are not allowed: a header
  * list over `maxSize` (RFC 9113 §6.5.2 sizes), a pseudo-header, a bad name — and, with
- * `checkValues`, a value with a control character.
+ * `checkValues`, a value with a control character. The names in `neverIndexed` are marked on it
+ * (NEVER_INDEXED).
  */
-export function collectTrailers(fields: readonly string[], maxSize: number, checkValues: boolean): IncomingHttpHeaders | string {
+export function collectTrailers(fields: readonly string[], maxSize: number, checkValues: boolean, neverIndexed: readonly string[]): IncomingHttpHeaders | string {
   const trailers: IncomingHttpHeaders = {};
   let size = 0;
   for (let i = 0; i < fields.length; i += 2) {
@@ -39,6 +67,7 @@ export function collectTrailers(fields: readonly string[], maxSize: number, chec
     if (bad !== undefined) return bad;
     addHeader(trailers, name, value);
   }
+  if (neverIndexed.length > 0) (trailers as Marked)[NEVER_INDEXED] = neverIndexed.slice();
   return trailers;
 }
 

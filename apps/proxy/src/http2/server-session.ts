@@ -236,7 +236,7 @@ export class ServerSession extends Connection<ServerStream> {
   private onTrailers(stream: ServerStream, fields: string[], endStream: boolean): void {
     if (stream.remoteClosed) return this.streamError(stream, H2Error.StreamClosed, "sent headers after ending the stream");
     if (!endStream) return this.streamError(stream, H2Error.Protocol, "sent a second header block that does not end the stream");
-    const trailers = collectTrailers(fields, this.maxHeaderBlock, true);
+    const trailers = collectTrailers(fields, this.maxHeaderBlock, true, this.neverIndexed);
     if (typeof trailers === "string") return this.streamError(stream, H2Error.Protocol, `sent ${trailers}`);
     this.remoteEnd(stream, trailers);
   }

@@ -5,7 +5,7 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from "node:http";
 import type { ServerSession } from "./server-session";
 import { H2Stream, type StreamBody } from "./stream";
-import { CONNECTION_SPECIFIC } from "./fields";
+import { neverIndexedOf, toFields } from "./fields";
 
 export class ServerStream extends H2Stream {
   /** The request body; undefined when the request's headers ended the stream. */
@@ -81,7 +81,8 @@ export class ServerStream extends H2Stream {
 
   /** Ends the response, with trailers if any. */
   end(trailers?: OutgoingHttpHeaders): void {
-    this.session.end(this, trailers === undefined ? undefined : toFields([], trailers));
+    if (trailers === undefined) this.session.end(this);
+    else this.session.end(this, toFields([], trailers), neverIndexedOf(trailers));
   }
 
   /** Resets the stream (RST_STREAM with `code`). */
@@ -108,18 +109,4 @@ function runListener(fn: () => void): void {
       throw err;
     });
   }
-}
-
-/** Response header or trailer fields as flat pairs: names lower-cased, connection-specific and pseudo fields left out. */
-function toFields(fields: string[], headers: OutgoingHttpHeaders): string[] {
-  for (const key in headers) {
-    const value = headers[key];
-    if (value === undefined) continue;
-    const name = key.toLowerCase();
-    if (CONNECTION_SPECIFIC.has(name) || name.charCodeAt(0) === 58 /* : */) continue;
-    if (typeof value === "string") fields.push(name, value);
-    else if (Array.isArray(value)) for (const v of value) fields.push(name, v);
-    else fields.push(name, String(value));
-  }
-  return fields;
 }

@@ -25,6 +25,8 @@ export abstract class H2Stream {
   ending = false;
   /** Trailer fields (flat name/value pairs) that end the stream instead of an empty DATA frame. */
   trailers: string[] | undefined = undefined;
+  /** Names among `trailers` to send never indexed. */
+  trailersNeverIndexed: readonly string[] | undefined = undefined;
   /** END_STREAM sent. */
   localClosed = false;
   /** END_STREAM received. */
