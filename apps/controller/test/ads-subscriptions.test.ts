@@ -65,3 +65,18 @@ it("takes an empty list as every cluster on a fresh subscription, and as none on
   c.request(TypeUrl.Cluster, ["*"], { version: none.version_info, nonce: none.nonce });
   expect(names(await c.next())).toEqual(["reviews.default", "reviews.default|v1", "reviews.default|v2"]);
 });
+
+it("answers a proxyless client that reconnects with the version it had, or with a nonce from its last stream", async () => {
+  const first = client("proxyless-reconnect");
+  first.request(TypeUrl.Cluster, ["reviews.default|v1"]);
+  const had = await first.next();
+  first.close();
+  // grpc-js keeps the version but not the clusters once its last watch is gone: it must be sent them.
+  const again = client("proxyless-reconnect");
+  again.request(TypeUrl.Cluster, ["reviews.default|v1"], { version: had.version_info, nonce: "" });
+  expect(names(await again.next())).toEqual(["reviews.default|v1"]);
+  // A first request carrying a nonce of an earlier stream is not stale on this one.
+  const carried = client("proxyless-carried-nonce");
+  carried.request(TypeUrl.Cluster, ["reviews.default|v2"], { version: had.version_info, nonce: had.nonce });
+  expect(names(await carried.next())).toEqual(["reviews.default|v2"]);
+});

@@ -2,7 +2,7 @@
 // loopback: small answers as one Buffer, long ones streamed with flow control both ways, trailers,
 // resets either way, SETTINGS_MAX_CONCURRENT_STREAMS, GOAWAY, informational responses,
 // CONTINUATION both ways, and a peer that breaks the protocol.
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { once } from "node:events";
 import { connect, createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from "node:net";
 import { constants, createServer, type Http2Server, type ServerHttp2Session, type ServerHttp2Stream, type IncomingHttpHeaders as H2Headers, type Settings } from "node:http2";
@@ -224,6 +224,36 @@ describe("HTTP/2 client session against node:http2", () => {
     const replies = await Promise.all(Array.from({ length: 7 }, (_, i) => get(s, `/${i}`)));
     expect(replies.every((r) => r.status === 200)).toBe(true);
     expect(most).toBeLessThanOrEqual(2);
+    s.destroy();
+  });
+
+  it("sends a request's trailers, also when its empty body ended while it waited for a stream slot", async () => {
+    const held: ServerHttp2Stream[] = [];
+    const port = await h2Server(
+      (stream, headers) => {
+        if (headers[":path"] === "/hold") return void held.push(stream);
+        let trailers: H2Headers = {};
+        stream.on("trailers", (t: H2Headers) => (trailers = t));
+        stream.resume().on("end", () => {
+          stream.respond({ ":status": 200, "x-got": String(trailers["x-sum"]) });
+          stream.end();
+        });
+      },
+      { maxConcurrentStreams: 1 },
+    );
+    const s = session(port);
+    await get(s, "/first"); // the server's SETTINGS have arrived
+    const hold = s.request([":method", "GET", ":scheme", "http", ":authority", "app.test", ":path", "/hold"], null).response;
+    await vi.waitFor(() => expect(held).toHaveLength(1));
+    const body = new Readable({ read() {} });
+    body.prependOnceListener("end", () => body.emit("trailers", { "x-sum": "42" }));
+    body.push(null);
+    const queued = s.request([":method", "POST", ":scheme", "http", ":authority", "app.test", ":path", "/t"], body).response;
+    await vi.waitFor(() => expect(body.readableEnded).toBe(true));
+    held[0]!.respond({ ":status": 200 });
+    held[0]!.end();
+    expect((await hold).status).toBe(200);
+    expect((await queued).headers["x-got"]).toBe("42");
     s.destroy();
   });
 

@@ -11,7 +11,7 @@ import { createHash } from "node:crypto";
 import { connect as netConnect, createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from "node:net";
 import { connect, constants, type ClientHttp2Session, type ClientHttp2Stream, type IncomingHttpHeaders as H2Headers } from "node:http2";
 import { createFakeClock, type FakeClock } from "@weft/test-kit";
-import { IDLE_TIMEOUT_MS, MAX_CONCURRENT_STREAMS, PREMATURE_MIN_STREAMS, PREMATURE_RESET_MS, ServerSession, type ServerSessionSocket } from "../src/http2/server-session";
+import { IDLE_TIMEOUT_MS, MAX_CONCURRENT_STREAMS, PREMATURE_MIN_STREAMS, SHUTDOWN_PING_TIMEOUT_MS, PREMATURE_RESET_MS, ServerSession, type ServerSessionSocket } from "../src/http2/server-session";
 import { MAX_QUEUED_CONTROL } from "../src/http2/connection";
 import type { ServerStream } from "../src/http2/server-stream";
 import { frame, FRAME_HEADER, PREFACE, rstStreamFrame, settingsFrame } from "../src/http2/frames";
@@ -220,11 +220,11 @@ describe("HTTP/2 server session against node:http2's client", () => {
     const c = client(port);
     const req = c.request({ ":path": "/slow" });
     await once(req, "response");
-    const goaway = once(c, "goaway");
+    const goaways: Array<[number, number]> = [];
+    c.on("goaway", (code: number, last: number) => goaways.push([code, last]));
     sessions[0]!.close();
-    const [code, last] = (await goaway) as [number, number];
-    expect(code).toBe(constants.NGHTTP2_NO_ERROR);
-    expect(last).toBe(1);
+    // Announced first (nothing refused), final once the client has answered the PING that followed.
+    await vi.waitFor(() => expect(goaways).toEqual([[constants.NGHTTP2_NO_ERROR, 2 ** 31 - 1], [constants.NGHTTP2_NO_ERROR, 1]]));
     const chunks: Buffer[] = [];
     req.on("data", (b: Buffer) => chunks.push(b));
     held[0]!.write(Buffer.from("late but delivered"));
@@ -269,6 +269,7 @@ describe("HTTP/2 server session against hand-written frames", () => {
     return seen;
   }
   const RST = 0x3;
+  const PING = 0x6;
   const GOAWAY = 0x7;
   const HEADERS = 0x1;
   const GET = [":method", "GET", ":scheme", "http", ":authority", "a", ":path", "/"];
@@ -354,6 +355,54 @@ describe("HTTP/2 server session against hand-written frames", () => {
     }
   });
 
+  it("closes in two steps: a request that crosses the first GOAWAY is served; the final one follows the PING's answer, or a second", async () => {
+    const clock = createFakeClock();
+    const port = await h2Server((stream) => stream.respond(200, {}, Buffer.from(stream.path)), undefined, clock);
+    const enc = new HpackEncoder();
+    const socket = netConnect({ port, host: "127.0.0.1" });
+    clients.push(socket);
+    const socketClosed = once(socket, "close");
+    const seen: Array<{ type: number; flags: number; id: number; payload: Buffer }> = [];
+    let buf = Buffer.alloc(0);
+    socket.on("data", (d: Buffer) => {
+      buf = Buffer.concat([buf, d]);
+      while (buf.length >= FRAME_HEADER && buf.length >= FRAME_HEADER + buf.readUIntBE(0, 3)) {
+        const len = buf.readUIntBE(0, 3);
+        seen.push({ type: buf[3]!, flags: buf[4]!, id: buf.readUInt32BE(5) & 0x7fffffff, payload: Buffer.from(buf.subarray(FRAME_HEADER, FRAME_HEADER + len)) });
+        buf = buf.subarray(FRAME_HEADER + len);
+      }
+    });
+    socket.write(Buffer.concat([PREFACE, settingsFrame([]), headersFrame(enc, 1, [...GET.slice(0, 6), ":path", "/one"], true)]));
+    await vi.waitFor(() => expect(seen.some((f) => f.type === HEADERS && f.id === 1)).toBe(true));
+
+    sessions[0]!.close();
+    await vi.waitFor(() => expect(seen.some((f) => f.type === PING && !(f.flags & 0x1))).toBe(true));
+    const goaways = () => seen.filter((f) => f.type === GOAWAY).map((f) => f.payload.readUInt32BE(0));
+    expect(goaways()).toEqual([2 ** 31 - 1]);
+    // Sent before this client saw the GOAWAY: served, not refused.
+    socket.write(headersFrame(enc, 3, [...GET.slice(0, 6), ":path", "/crossed"], true));
+    await vi.waitFor(() => expect(seen.some((f) => f.type === HEADERS && f.id === 3)).toBe(true));
+    expect(seen.some((f) => f.type === RST)).toBe(false);
+    const ping = seen.find((f) => f.type === PING)!;
+    const ack = frame(PING, 0x1, 0, 8);
+    ping.payload.copy(ack, FRAME_HEADER);
+    socket.write(ack);
+    await vi.waitFor(() => expect(goaways()).toEqual([2 ** 31 - 1, 3]));
+    await socketClosed;
+
+    // A client that does not answer the PING gets the final GOAWAY after SHUTDOWN_PING_TIMEOUT_MS.
+    const silent = new HpackEncoder();
+    const frames = await exchange(port, [headersFrame(silent, 1, GET, true)], (f) => f.some((x) => x.type === HEADERS));
+    sessions[1]!.close();
+    clock.advance(SHUTDOWN_PING_TIMEOUT_MS - 1);
+    let closed = false;
+    sessions[1]!.onClosed(() => (closed = true));
+    expect(closed).toBe(false);
+    clock.advance(1);
+    expect(closed).toBe(true);
+    expect(frames.some((f) => f.type === HEADERS)).toBe(true);
+  });
+
   it("refuses streams over SETTINGS_MAX_CONCURRENT_STREAMS, and ends a rapid-reset flood with ENHANCE_YOUR_CALM", async () => {
     let started = 0;
     const clock = createFakeClock();
@@ -409,29 +458,32 @@ describe("HTTP/2 server session against hand-written frames", () => {
     const port = await h2Server((stream) => (stream.path === "/slow" ? pending.push(stream) : stream.respond(200, {}, Buffer.from("ok"))), undefined, clock);
     const c = client(port);
     const goaway = new Promise<number>((resolve) => c.once("goaway", (code: number) => resolve(code)));
+    const clientClosed = once(c, "close");
     expect((await readAll(c.request({ ":path": "/" }))).body.toString()).toBe("ok");
     let closed = false;
     sessions[0]!.onClosed(() => (closed = true));
+    const close = vi.spyOn(sessions[0]!, "close");
 
     // Idle for just under the timeout: the connection is still there, and serves.
     clock.advance(IDLE_TIMEOUT_MS - 1);
-    expect(closed).toBe(false);
+    expect(close).not.toHaveBeenCalled();
     expect((await readAll(c.request({ ":path": "/" }))).body.toString()).toBe("ok");
     // A stream open for longer than the timeout (a long poll, a gRPC stream) keeps it.
     const slow = c.request({ ":path": "/slow" });
     await vi.waitFor(() => expect(pending).toHaveLength(1));
     clock.advance(3 * IDLE_TIMEOUT_MS);
-    expect(closed).toBe(false);
+    expect(close).not.toHaveBeenCalled();
     pending[0]!.respond(200, {}, Buffer.from("late"));
     expect((await readAll(slow)).body.toString()).toBe("late");
 
     // Then idle for the whole timeout, counted from the end of that stream: GOAWAY, and the end.
     clock.advance(IDLE_TIMEOUT_MS - 1);
-    expect(closed).toBe(false);
+    expect(close).not.toHaveBeenCalled();
     clock.advance(1);
-    expect(closed).toBe(true);
+    expect(close).toHaveBeenCalledTimes(1);
     expect(await goaway).toBe(constants.NGHTTP2_NO_ERROR);
-    await once(c, "close");
+    await vi.waitFor(() => expect(closed).toBe(true));
+    await clientClosed;
   });
 
   it("ends the session of a client that sends PINGs without reading the answers (ENHANCE_YOUR_CALM)", async () => {

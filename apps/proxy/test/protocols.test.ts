@@ -2,10 +2,10 @@
 // HTTP/2 over TLS (ALPN) into either listener, HTTP/2 to an h2c app when the cluster says so (with
 // trailers), ALPN falling back to HTTP/1.1 for an auto_config cluster, streamed bodies; WebSocket
 // upgrades through one and two sidecars with bytes both ways and the close propagated.
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { connect as h2connect, createServer as createH2Server, sensitiveHeaders, type Http2Server, type IncomingHttpHeaders as H2Headers } from "node:http2";
 import { createServer as createHttpsServer, type Server as HttpsServer } from "node:https";
-import type { AddressInfo } from "node:net";
+import { connect as netConnect, type AddressInfo } from "node:net";
 import { ProxyAgent, request, WebSocket } from "undici";
 import { TypeUrl } from "@weft/contracts/proto";
 import { startEchoServer, type EchoServer } from "@weft/test-kit";
@@ -153,7 +153,13 @@ describe("HTTP/2 end to end: fields sent never indexed stay so (HPACK §6.2.3)",
         stream.resume().on("end", () => {
           stream.respond({ ":status": 200 }, { waitForTrailers: true });
           stream.on("wantTrailers", () =>
-            stream.sendTrailers({ "x-signature": "s1g", "x-plain": "p", [sensitiveHeaders]: ["x-signature"], "x-got-never-indexed": neverIndexed(requestTrailers) }),
+            stream.sendTrailers({
+              "x-signature": "s1g",
+              "x-plain": "p",
+              [sensitiveHeaders]: ["x-signature"],
+              "x-got-never-indexed": neverIndexed(requestTrailers),
+              "x-got-trailers": Object.keys(requestTrailers).sort().join(","),
+            }),
           );
           stream.end("body");
         });
@@ -203,6 +209,20 @@ describe("HTTP/2 end to end: fields sent never indexed stay so (HPACK §6.2.3)",
     expect(trailers["x-got-never-indexed"]).toBe("x-request-mac");
     expect(trailers["x-signature"]).toBe("s1g");
     expect((trailers as Record<symbol, unknown>)[sensitiveHeaders]).toEqual(["x-signature"]);
+  });
+
+  it("relays a chunked HTTP/1.1 request's trailers to the HTTP/2 app, without the fields trailers must not carry", async () => {
+    const socket = netConnect({ port: pair.client.ports.outbound, host: "127.0.0.1" });
+    socket.write(
+      "POST /trailers HTTP/1.1\r\nhost: reviews\r\ntransfer-encoding: chunked\r\nte: trailers\r\n\r\n" +
+        "7\r\npayload\r\n0\r\nx-request-mac: m4c\r\nhost: elsewhere\r\nmax-forwards: 3\r\n\r\n",
+    );
+    let text = "";
+    socket.setEncoding("latin1").on("data", (d: string) => (text += d));
+    await vi.waitFor(() => expect(text).toMatch(/\r\n0\r\n[\s\S]*\r\n\r\n$/));
+    socket.destroy();
+    expect(text).toMatch(/^HTTP\/1\.1 200/);
+    expect(text).toContain("x-got-trailers: x-request-mac\r\n");
   });
 });
 

@@ -46,7 +46,9 @@ export class IncomingBody extends Readable {
     // Nothing more of this message is on the connection: let it read the next one.
     this.source.resume();
     if (this.destroyed) return;
-    if (trailers !== undefined) this.emit("trailers", trailers);
+    // Emitted just before 'end', not now: the reader may attach later (an upstream connection
+    // still opening, a retry layer buffering), and would miss them.
+    if (trailers !== undefined) this.prependOnceListener("end", () => this.emit("trailers", trailers));
     this.push(null);
   }
 

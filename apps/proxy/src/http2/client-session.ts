@@ -12,7 +12,7 @@ import { goawayFrame, H2Error, Setting } from "./frames";
 import { ClientStream, type ClientResponse } from "./client-stream";
 import { Connection, SessionError, State, type SessionSocket } from "./connection";
 import { StreamBody } from "./stream";
-import { addHeader, badFieldName, collectTrailers, neverIndexedOf, toFields } from "./fields";
+import { addHeader, badFieldName, collectTrailers, neverIndexedOf, toTrailerFields } from "./fields";
 
 export type { SessionSocket };
 
@@ -126,7 +126,7 @@ export class ClientSession extends Connection<ClientStream> {
     if (this.nextId > (this.options.maxStreamId ?? MAX_STREAM_ID) && this.state === State.Open) this.retire();
     const fields = stream.pendingHeaders!;
     stream.pendingHeaders = undefined;
-    const endStream = stream.ending && stream.queued === 0;
+    const endStream = stream.ending && stream.queued === 0 && stream.trailers === undefined;
     this.sendHeaders(id, fields, endStream, stream.pendingNeverIndexed);
     stream.pendingNeverIndexed = undefined;
     if (endStream) stream.localClosed = true;
@@ -148,7 +148,7 @@ export class ClientSession extends Connection<ClientStream> {
     const onEnd = () => {
       cleanup();
       if (trailers === undefined) this.end(stream);
-      else this.end(stream, toFields([], trailers), neverIndexedOf(trailers));
+      else this.end(stream, toTrailerFields(trailers), neverIndexedOf(trailers));
     };
     // Destroyed before its end (a client gone, a mirror copy dropped): the upstream gets no more.
     const onClose = () => {

@@ -147,6 +147,8 @@ export abstract class Connection<S extends H2Stream> {
   protected abstract onSocketClose(): void;
   /** The peer's SETTINGS were applied. */
   protected afterSettings(): void {}
+  /** The peer answered one of our PINGs (its 8 bytes). */
+  protected onPingAck(_payload: Buffer): void {}
   /** A stream has bytes to send and no window to send them in. */
   protected onWindowStall(_stream: S): void {}
 
@@ -421,7 +423,7 @@ export abstract class Connection<S extends H2Stream> {
           writeFrameHeader(ack, 0, 8, FrameType.Ping, Flag.Ack, 0);
           buf.copy(ack, FRAME_HEADER, start, end);
           this.sendControl(ack);
-        }
+        } else this.onPingAck(buf.subarray(start, end));
         return;
       case FrameType.Goaway: {
         if (id !== 0) throw new SessionError(H2Error.Protocol, "GOAWAY on a stream");

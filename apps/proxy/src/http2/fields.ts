@@ -16,13 +16,29 @@ export function neverIndexedOf(headers: OutgoingHttpHeaders | IncomingHttpHeader
   return headers === undefined ? undefined : (headers as Marked)[NEVER_INDEXED];
 }
 
-/** Header or trailer fields as flat pairs: names lower-cased, connection-specific and pseudo fields left out. */
+/**
+ * Fields never sent on in trailers, whoever put them there (a chunked HTTP/1.1 message may carry
+ * anything): framing, routing and request modifiers (RFC 9110 §6.5.1), which an HTTP/2 peer may
+ * take as a malformed message (`te`, a `content-length` that does not match).
+ */
+const NOT_IN_TRAILERS = new Set(["content-length", "host", "te", "trailer", "http2-settings", "expect", "max-forwards", "range"]);
+
+/** Header fields as flat pairs: names lower-cased, connection-specific and pseudo fields left out. */
 export function toFields(fields: string[], headers: OutgoingHttpHeaders): string[] {
+  return appendFields(fields, headers, undefined);
+}
+
+/** Trailer fields as flat pairs, as toFields, and without the fields trailers must not carry on. */
+export function toTrailerFields(trailers: OutgoingHttpHeaders): string[] {
+  return appendFields([], trailers, NOT_IN_TRAILERS);
+}
+
+function appendFields(fields: string[], headers: OutgoingHttpHeaders, skip: ReadonlySet<string> | undefined): string[] {
   for (const key in headers) {
     const value = headers[key];
     if (value === undefined) continue;
     const name = key.toLowerCase();
-    if (CONNECTION_SPECIFIC.has(name) || name.charCodeAt(0) === 58 /* : */) continue;
+    if (CONNECTION_SPECIFIC.has(name) || name.charCodeAt(0) === 58 /* : */ || skip?.has(name) === true) continue;
     if (typeof value === "string") fields.push(name, value);
     else if (Array.isArray(value)) for (const v of value) fields.push(name, v);
     else fields.push(name, String(value));

@@ -104,4 +104,14 @@ export function goawayFrame(lastStreamId: number, code: number, debug = ""): Buf
   return buf;
 }
 
+/** A PING (or, with `ack`, its answer) carrying 8 opaque bytes. */
+export function pingFrame(payload: Buffer, ack = false): Buffer {
+  const buf = frame(FrameType.Ping, ack ? Flag.Ack : 0, 0, 8);
+  payload.copy(buf, FRAME_HEADER, 0, 8);
+  return buf;
+}
+
+/** The largest stream ID: a GOAWAY naming it refuses nothing the peer sent (RFC 9113 §6.8). */
+export const MAX_STREAM_ID = 0x7fffffff;
+
 export const SETTINGS_ACK = frame(FrameType.Settings, Flag.Ack, 0, 0);

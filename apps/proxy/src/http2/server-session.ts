@@ -7,7 +7,7 @@
 import type { IncomingHttpHeaders } from "node:http";
 import { codedError } from "../core/errors";
 import { systemClock, type Clock } from "../core/clock";
-import { goawayFrame, H2Error, rstStreamFrame, Setting } from "./frames";
+import { goawayFrame, H2Error, MAX_STREAM_ID, pingFrame, rstStreamFrame, Setting } from "./frames";
 import { Connection, SessionError, State, type SessionSocket } from "./connection";
 import { StreamBody } from "./stream";
 import { addHeader, badFieldName, badFieldValue, collectTrailers } from "./fields";
@@ -62,6 +62,10 @@ export const PREMATURE_MIN_STREAMS = 500;
  * own 60 s, so between sidecars the client side closes first; the same as HTTP/1.1 keep-alive.
  */
 export const IDLE_TIMEOUT_MS = 65_000;
+/** How long a graceful close waits for the answer to its PING before the final GOAWAY. */
+export const SHUTDOWN_PING_TIMEOUT_MS = 1_000;
+/** The PING a graceful close sends after its first GOAWAY. */
+const SHUTDOWN_PING = Buffer.from("weft-bye");
 
 export class ServerSession extends Connection<ServerStream> {
   /** The highest stream ID the client has opened. */
@@ -77,6 +81,8 @@ export class ServerSession extends Connection<ServerStream> {
   private idleTimer: { cancel(): void } | undefined = undefined;
   /** When the connection last had no stream (clock ms). */
   private idleSince = 0;
+  /** A graceful close announced, waiting for its PING's answer (or the timeout) to send the final GOAWAY. */
+  private closing: { cancel(): void } | undefined = undefined;
 
   constructor(
     readonly transport: ServerSessionSocket,
@@ -99,12 +105,31 @@ export class ServerSession extends Connection<ServerStream> {
     else this.closedListeners.push(fn);
   }
 
-  /** Graceful close: GOAWAY (no new streams), the ones in flight finish, then the connection ends. */
+  /**
+   * Graceful close in two steps, as RFC 9113 §6.8 asks: a GOAWAY naming the largest stream ID (open
+   * no more, nothing refused) and a PING; once the PING is answered (or after
+   * SHUTDOWN_PING_TIMEOUT_MS), every request the client sent before it saw that GOAWAY has arrived
+   * and is being served, and the final GOAWAY names the last one. The streams in flight finish, then
+   * the connection ends. A request that crossed a one-step GOAWAY would be refused.
+   */
   close(): void {
+    if (this.state !== State.Open || this.closing !== undefined) return;
+    this.send(goawayFrame(MAX_STREAM_ID, H2Error.NoError));
+    this.send(pingFrame(SHUTDOWN_PING));
+    this.closing = this.clock.setTimeout(() => this.drain(), SHUTDOWN_PING_TIMEOUT_MS);
+  }
+
+  /** The final GOAWAY: no new streams; the connection ends when the last one finishes. */
+  private drain(): void {
+    this.closing?.cancel();
     if (this.state !== State.Open) return;
     this.state = State.Draining;
     this.send(goawayFrame(this.lastPeerId, H2Error.NoError));
     this.maybeFinish();
+  }
+
+  protected override onPingAck(payload: Buffer): void {
+    if (this.closing !== undefined && payload.equals(SHUTDOWN_PING)) this.drain();
   }
 
   /** Closes the connection now; streams in flight end as if reset. */
@@ -158,9 +183,10 @@ export class ServerSession extends Connection<ServerStream> {
       // a second header block that does not end the stream: PROTOCOL_ERROR for the connection.
       // (nghttp2 drops them all, as it cannot tell them apart without remembering every stream;
       // the pseudo-headers and END_STREAM can.)
-      if (!endStream || (fields.length > 0 && fields[0]!.charCodeAt(0) === 58 /* : */)) {
+      if (fields.length > 0 && fields[0]!.charCodeAt(0) === 58 /* : */) {
         throw new SessionError(H2Error.Protocol, `HEADERS opening stream ${id}, not above the last stream ${this.lastPeerId}`);
       }
+      if (!endStream) throw new SessionError(H2Error.Protocol, `HEADERS on closed stream ${id} that does not end it`);
       return;
     }
     this.lastPeerId = id;
@@ -344,7 +370,7 @@ export class ServerSession extends Connection<ServerStream> {
       return;
     }
     // The client opens no more streams: the ones in flight finish, then the connection closes.
-    this.close();
+    this.drain();
   }
 
   /** After the client's half-close no WINDOW_UPDATE can come: a stream waiting for window never finishes. */
@@ -359,7 +385,7 @@ export class ServerSession extends Connection<ServerStream> {
       if (!stream.remoteClosed) this.reset(stream, H2Error.Cancel, false, gone);
       else if (stream.queue.length > 0 && Math.min(stream.sendWindow, this.connectionWindow()) <= 0) this.resetStream(stream, H2Error.Cancel);
     }
-    this.close();
+    this.drain(); // nothing more can come from the client, a PING's answer neither
   }
 
   private maybeFinish(): void {
@@ -367,6 +393,7 @@ export class ServerSession extends Connection<ServerStream> {
     this.flushNow();
     this.state = State.Closed;
     this.idleTimer?.cancel();
+    this.closing?.cancel();
     this.socket.end();
     for (const fn of this.closedListeners.splice(0)) fn(undefined);
   }
@@ -385,6 +412,7 @@ export class ServerSession extends Connection<ServerStream> {
     this.flushNow();
     this.state = State.Closed;
     this.idleTimer?.cancel();
+    this.closing?.cancel();
     this.closeError = err;
     for (const stream of [...this.streams.values()]) this.finishStream(stream, err);
     if (!this.socket.destroyed) this.socket.destroy();

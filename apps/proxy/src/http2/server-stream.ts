@@ -5,7 +5,7 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from "node:http";
 import type { ServerSession } from "./server-session";
 import { H2Stream, type StreamBody } from "./stream";
-import { neverIndexedOf, toFields } from "./fields";
+import { neverIndexedOf, toFields, toTrailerFields } from "./fields";
 
 export class ServerStream extends H2Stream {
   /** The request body; undefined when the request's headers ended the stream. */
@@ -82,7 +82,7 @@ export class ServerStream extends H2Stream {
   /** Ends the response, with trailers if any. */
   end(trailers?: OutgoingHttpHeaders): void {
     if (trailers === undefined) this.session.end(this);
-    else this.session.end(this, toFields([], trailers), neverIndexedOf(trailers));
+    else this.session.end(this, toTrailerFields(trailers), neverIndexedOf(trailers));
   }
 
   /** Resets the stream (RST_STREAM with `code`). */

@@ -63,24 +63,25 @@ export class AdsStream {
     const typeUrl = req.type_url ?? "";
     if (!(RESOURCE_TYPE_URLS as readonly string[]).includes(typeUrl)) return;
     const short = shortTypeName(typeUrl);
-    const state = this.types.get(typeUrl) ?? { names: null, explicit: false, sentHash: null, sentVersion: null, sentNonce: null };
-    const isNew = !this.types.has(typeUrl);
-    this.types.set(typeUrl, state);
-
+    const existing = this.types.get(typeUrl);
     // Once a type was sent on this stream, only a request answering the latest response counts.
     // One with an older nonce, or none, was written before the client saw that response; acting on
     // it would answer a subscription the client has since changed, and a client of LDS or CDS takes
     // a resource missing from a response as deleted. Its reply to the latest response carries its
-    // subscription as it is by then.
+    // subscription as it is by then. (Before anything was sent, a nonce is one from an earlier
+    // stream: the request counts.)
     const nonce = req.response_nonce ?? "";
-    if (nonce !== (state.sentNonce ?? "")) return;
-    if (nonce) {
+    if (existing !== undefined && existing.sentNonce !== null) {
+      if (nonce !== existing.sentNonce) return;
       if (req.error_detail?.message !== undefined || req.error_detail?.code) {
-        this.events.nacked(short, state.sentVersion ?? "", req.error_detail?.message ?? "rejected without a reason");
+        this.events.nacked(short, existing.sentVersion ?? "", req.error_detail?.message ?? "rejected without a reason");
       } else {
         this.events.acked(short, req.version_info ?? "");
       }
     }
+    const state = existing ?? { names: null, explicit: false, sentHash: null, sentVersion: null, sentNonce: null };
+    const isNew = existing === undefined;
+    if (isNew) this.types.set(typeUrl, state);
 
     const requested = req.resource_names ?? [];
     // An empty list means wildcard only until the client first names a resource (or "*"); after
@@ -92,8 +93,10 @@ export class AdsStream {
     state.names = names;
     if (!changed) return;
 
-    // A client reconnecting with the version it already has needs nothing new.
-    if (!nonce && req.version_info) {
+    // A Weft sidecar keeps its config across streams (and on disk): reconnecting with the version
+    // it has, it needs nothing new. Other clients get an answer: grpc-js remembers the versions but
+    // drops its resources with its last watch, and would wait for a resource it is never sent.
+    if (state.sentNonce === null && req.version_info && this.profile.kind === "sidecar") {
       const { hash } = this.select(typeUrl, state);
       if (req.version_info.endsWith(`.${hash}`)) {
         state.sentHash = hash;
