@@ -3,7 +3,7 @@
 // trailers), ALPN falling back to HTTP/1.1 for an auto_config cluster, streamed bodies; WebSocket
 // upgrades through one and two sidecars with bytes both ways and the close propagated.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { connect as h2connect, createServer as createH2Server, sensitiveHeaders, type Http2Server, type IncomingHttpHeaders as H2Headers } from "node:http2";
+import { connect as h2connect, constants as h2constants, createServer as createH2Server, sensitiveHeaders, type Http2Server, type IncomingHttpHeaders as H2Headers } from "node:http2";
 import { createServer as createHttpsServer, type Server as HttpsServer } from "node:https";
 import { connect as netConnect, type AddressInfo } from "node:net";
 import { ProxyAgent, request, WebSocket } from "undici";
@@ -223,6 +223,35 @@ describe("HTTP/2 end to end: fields sent never indexed stay so (HPACK §6.2.3)",
     socket.destroy();
     expect(text).toMatch(/^HTTP\/1\.1 200/);
     expect(text).toContain("x-got-trailers: x-request-mac\r\n");
+  });
+});
+
+describe("HTTP/2 upstream: a request it refused unprocessed", () => {
+  let h2App: Http2Server;
+  let pair: MeshPair;
+  afterEach(async () => {
+    await pair?.close();
+    await new Promise<void>((resolve) => h2App.close(() => resolve()));
+  });
+
+  it("is sent once more, not failed, when the upstream refused it with REFUSED_STREAM (transparent retry)", async () => {
+    let streams = 0;
+    h2App = createH2Server();
+    h2App.on("stream", (stream, headers) => {
+      // The test's request is refused the first time: REFUSED_STREAM promises nothing was processed (RFC 9113 §8.7).
+      stream.on("error", () => undefined); // node reports the reset it sent itself
+      if (headers[":path"] === "/once" && streams++ === 0) return void stream.close(h2constants.NGHTTP2_REFUSED_STREAM);
+      stream.respond({ ":status": 200 });
+      stream.end(`served, attempt ${streams}`);
+    });
+    await new Promise<void>((resolve) => h2App.listen(0, "127.0.0.1", resolve));
+    const appPort = (h2App.address() as AddressInfo).port;
+    pair = await startMeshPair({ appPort });
+    await pair.configure({ mode: "strict", protocol: "grpc", appPort, direct: false });
+
+    const res = await send(`${pair.client.outboundUrl}/once`, { headers: { host: "reviews" } });
+    expect(res.status).toBe(200);
+    expect(res.text).toBe("served, attempt 2");
   });
 });
 

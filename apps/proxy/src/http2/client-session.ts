@@ -32,6 +32,18 @@ export interface ClientSessionOptions {
 /** Stream IDs are 31 bits: a session this old stops taking streams (well before the last ID) and a new one opens. */
 const MAX_STREAM_ID = 2 ** 30;
 
+/**
+ * A request the upstream never processed: refused by its GOAWAY or with REFUSED_STREAM (RFC 9113
+ * §8.7), or never sent because the session was closing. Safe to send again on another connection.
+ */
+export function wasNotProcessed(err: unknown): boolean {
+  return (err as { notProcessed?: boolean } | null)?.notProcessed === true;
+}
+
+function notProcessed(message: string, code: string): Error {
+  return Object.assign(codedError(message, code), { notProcessed: true });
+}
+
 export class ClientSession extends Connection<ClientStream> {
   /** Streams waiting for a slot under the peer's MAX_CONCURRENT_STREAMS. */
   private readonly waiting: ClientStream[] = [];
@@ -76,7 +88,8 @@ export class ClientSession extends Connection<ClientStream> {
     stream.pendingNeverIndexed = neverIndexed;
     if (this.state !== State.Open) {
       stream.done = true;
-      stream.reject!(this.closeError ?? this.refusal ?? codedError("the HTTP/2 session to the upstream is closing", "ERR_HTTP2_GOAWAY_SESSION"));
+      const why = this.closeError ?? this.refusal;
+      stream.reject!(notProcessed(why?.message ?? "the HTTP/2 session to the upstream is closing", (why as { code?: string } | undefined)?.code ?? "ERR_HTTP2_GOAWAY_SESSION"));
       return { stream, response };
     }
     stream.head = fields[0] === ":method" && fields[1] === "HEAD";
@@ -200,7 +213,8 @@ export class ClientSession extends Connection<ClientStream> {
   }
 
   protected onReset(stream: ClientStream, code: number): void {
-    this.reset(stream, code, codedError(`stream closed before response headers (RST_STREAM code ${code})`, "ERR_HTTP2_STREAM_ERROR"), false);
+    const message = `stream closed before response headers (RST_STREAM code ${code})`;
+    this.reset(stream, code, code === H2Error.RefusedStream ? notProcessed(message, "ERR_HTTP2_STREAM_ERROR") : codedError(message, "ERR_HTTP2_STREAM_ERROR"), false);
   }
 
   protected streamError(stream: ClientStream, code: number, why: string): void {
@@ -381,7 +395,7 @@ export class ClientSession extends Connection<ClientStream> {
     // Streams the peer will not process: never reached the application, safe to retry elsewhere.
     const queued = this.waiting.splice(0);
     for (const stream of [...queued, ...this.streams.values()]) {
-      if (stream.id === 0 || stream.id > last) this.reset(stream, H2Error.RefusedStream, codedError(why, "ERR_HTTP2_GOAWAY_SESSION"), false);
+      if (stream.id === 0 || stream.id > last) this.reset(stream, H2Error.RefusedStream, notProcessed(why, "ERR_HTTP2_GOAWAY_SESSION"), false);
     }
     this.refusal = codedError(why, "ERR_HTTP2_GOAWAY_SESSION");
     for (const fn of this.retiredListeners.splice(0)) fn();

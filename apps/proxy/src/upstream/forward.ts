@@ -14,6 +14,7 @@ import { upstreamTlsFor } from "../core/transport-config";
 import { isConnectError } from "./connect";
 import { ALPN_HTTP1 } from "./h2-sessions";
 import { forwardH2 } from "./h2-forward";
+import { wasNotProcessed } from "../http2/client-session";
 import { forwardUpgrade } from "./upgrade";
 import type { UpstreamPools } from "./pools";
 
@@ -62,7 +63,16 @@ export function createForwarder(pools: UpstreamPools): Handler {
             return await forwardH1(ctx, pools, tls, body);
           }
         }
-        return await forwardH2(ctx, entry, body, tls ? "https" : "http");
+        try {
+          return await forwardH2(ctx, entry, body, tls ? "https" : "http");
+        } catch (err) {
+          // Refused before any processing (the upstream's GOAWAY crossed it: a sidecar draining or
+          // closing an idle connection): sent once more on a fresh session, as gRPC's transparent
+          // retry does — when the body can be sent again. Not a retry of the route's policy.
+          if (!wasNotProcessed(err) || (body !== null && !Buffer.isBuffer(body)) || ctx.signal?.aborted === true) throw err;
+          const again = pools.h2.get(endpoint, tls, tls ? pools.tls() : undefined, alpn, connectTimeoutMs);
+          return await forwardH2(ctx, again, body, tls ? "https" : "http");
+        }
       }
       return await forwardH1(ctx, pools, tls, body);
     } catch (err) {
