@@ -20,6 +20,7 @@ import {
   settingsFrame,
   windowUpdateFrame,
   writeFrameHeader,
+  pingFrame,
   PREFACE,
 } from "./frames";
 import { HpackDecoder, HpackEncoder, HpackError } from "./hpack";
@@ -418,12 +419,8 @@ export abstract class Connection<S extends H2Stream> {
       case FrameType.Ping:
         if (id !== 0) throw new SessionError(H2Error.Protocol, "PING on a stream");
         if (end - start !== 8) throw new SessionError(H2Error.FrameSize, "PING frame not 8 bytes");
-        if (!(flags & Flag.Ack)) {
-          const ack = Buffer.allocUnsafe(FRAME_HEADER + 8);
-          writeFrameHeader(ack, 0, 8, FrameType.Ping, Flag.Ack, 0);
-          buf.copy(ack, FRAME_HEADER, start, end);
-          this.sendControl(ack);
-        } else this.onPingAck(buf.subarray(start, end));
+        if (flags & Flag.Ack) this.onPingAck(buf.subarray(start, end));
+        else this.sendControl(pingFrame(buf.subarray(start, end), true));
         return;
       case FrameType.Goaway: {
         if (id !== 0) throw new SessionError(H2Error.Protocol, "GOAWAY on a stream");

@@ -362,6 +362,11 @@ export class ServerSession extends Connection<ServerStream> {
     this.close();
   }
 
+  private stopTimers(): void {
+    this.idleTimer?.cancel();
+    this.closing?.cancel();
+  }
+
   // --- lifecycle ---
 
   protected onGoaway(_last: number, code: number, debug: string): void {
@@ -392,8 +397,7 @@ export class ServerSession extends Connection<ServerStream> {
     if (this.state !== State.Draining || this.streams.size > 0) return;
     this.flushNow();
     this.state = State.Closed;
-    this.idleTimer?.cancel();
-    this.closing?.cancel();
+    this.stopTimers();
     this.socket.end();
     for (const fn of this.closedListeners.splice(0)) fn(undefined);
   }
@@ -411,8 +415,7 @@ export class ServerSession extends Connection<ServerStream> {
     }
     this.flushNow();
     this.state = State.Closed;
-    this.idleTimer?.cancel();
-    this.closing?.cancel();
+    this.stopTimers();
     this.closeError = err;
     for (const stream of [...this.streams.values()]) this.finishStream(stream, err);
     if (!this.socket.destroyed) this.socket.destroy();

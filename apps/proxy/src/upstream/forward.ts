@@ -52,7 +52,9 @@ export function createForwarder(pools: UpstreamPools): Handler {
       const h1Key = tls === undefined ? "" : `${endpoint.key}|${tls.key}`;
       if (protocol === "http2" || (protocol === "auto" && tls !== undefined && !pools.http1Only.has(h1Key))) {
         const alpn = protocol === "http2" ? H2_ONLY : tls!.alpn.length > 0 ? tls!.alpn : MESH_ALPN;
-        const entry = pools.h2.get(endpoint, tls, tls ? pools.tls() : undefined, alpn, connectTimeoutMs);
+        const material = tls ? pools.tls() : undefined;
+        const scheme = tls ? "https" : "http";
+        const entry = pools.h2.get(endpoint, tls, material, alpn, connectTimeoutMs);
         if (protocol === "auto" && entry.connecting) {
           // The protocol is ALPN's choice: learn it before the body starts flowing.
           try {
@@ -64,14 +66,13 @@ export function createForwarder(pools: UpstreamPools): Handler {
           }
         }
         try {
-          return await forwardH2(ctx, entry, body, tls ? "https" : "http");
+          return await forwardH2(ctx, entry, body, scheme);
         } catch (err) {
           // Refused before any processing (the upstream's GOAWAY crossed it: a sidecar draining or
           // closing an idle connection): sent once more on a fresh session, as gRPC's transparent
           // retry does — when the body can be sent again. Not a retry of the route's policy.
           if (!wasNotProcessed(err) || (body !== null && !Buffer.isBuffer(body)) || ctx.signal?.aborted === true) throw err;
-          const again = pools.h2.get(endpoint, tls, tls ? pools.tls() : undefined, alpn, connectTimeoutMs);
-          return await forwardH2(ctx, again, body, tls ? "https" : "http");
+          return await forwardH2(ctx, pools.h2.get(endpoint, tls, material, alpn, connectTimeoutMs), body, scheme);
         }
       }
       return await forwardH1(ctx, pools, tls, body);
