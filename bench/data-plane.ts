@@ -4,12 +4,14 @@
 // proxy CPU at a fixed rate (open-loop), RSS idle and under load; medians of N interleaved runs,
 // ratios, PASS/MISS against the targets, and the conditions. Runs the built dist/ artefacts.
 //   npm run bench [-- --runs 3 --seconds 10 --rate 1000 --latency-seconds 10 --connections 64
-//                     --quiet-wait 60 --attempts 3 --boost 0 --only weft,nginx --keep --profile]
+//                     --quiet-wait 60 --attempts 3 --boost 0 --only weft,nginx --keep --profile
+//                     --node-args="--max-semi-space-size=4"]
 // On a shared machine each measurement first waits (≤ --quiet-wait s) for other tenants to leave
 // the cores ≤ 20 % busy; the report says how busy the machine was and how long the proxy and the
 // generator waited for a CPU (run-queue wait) while latency was measured; a fixed-rate phase so
 // disturbed is retried (--attempts) and the least disturbed attempt kept. As root, --boost 10 runs
 // the proxy, upstream and generator at nice -10 during the fixed-rate phase only (a fraction of a core).
+// --node-args: extra node/V8 flags for the sidecars (an A/B of runtime settings; the report shows them).
 // --profile: instead of the table, CPU-profiles the sidecars under load (bench/lib/profile-run.ts).
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -39,6 +41,7 @@ const { values: args } = parseArgs({
     only: { type: "string", default: "direct,nginx,weft,weft-traced,nginx-mtls,weft-mtls" },
     keep: { type: "boolean", default: false },
     profile: { type: "boolean", default: false },
+    "node-args": { type: "string", default: "" },
   },
 });
 
@@ -86,6 +89,15 @@ for (const k of only) {
   }
 }
 only.add("direct"); // every ratio needs it
+
+/** Extra node flags for the sidecars, passed through their launcher (bin/weft-proxy). */
+const NODE_ARGS = args["node-args"].split(/\s+/).filter(Boolean);
+for (const flag of NODE_ARGS) {
+  if (!flag.startsWith("--")) {
+    console.error(`--node-args: "${flag}" is not a flag; give node or V8 flags, e.g. --node-args="--max-semi-space-size=4"`);
+    process.exit(2);
+  }
+}
 
 const repoRoot = findRepoRoot();
 for (const artefact of ["apps/proxy/dist/main.js", "apps/controller/dist/main.js"]) {
@@ -140,7 +152,7 @@ async function main(): Promise<number> {
     root,
     repoRoot,
     only,
-    ...(args.profile ? { sidecarNodeArgs: ["--cpu-prof", "--cpu-prof-dir", join(root, "profiles"), "--cpu-prof-interval", "200"] } : {}),
+    sidecarNodeArgs: [...NODE_ARGS, ...(args.profile ? ["--cpu-prof", "--cpu-prof-dir", join(root, "profiles"), "--cpu-prof-interval", "200"] : [])],
   });
   if (args.profile) {
     await runProfile({ group, topology, root, repoRoot: resolve(repoRoot), seconds: SECONDS, rate: RATE, connections: CONNECTIONS });
@@ -198,6 +210,7 @@ async function main(): Promise<number> {
     retried: [...results.runs.values()].flat().filter((x) => x.fixedAttempts > 1).length,
     measurements: [...results.runs.values()].flat().length,
     nice: NICE,
+    nodeArgs: NODE_ARGS,
   });
   void pass; // MISS is a finding, not a failure: the exit status says whether the benchmark ran
   return 0;

@@ -138,6 +138,8 @@ export interface RunInfo {
   /** Every sample's generator send lag p99, ms. */
   sendLagP99: number[];
   nice: number;
+  /** Extra node flags the sidecars ran with (--node-args), if any. */
+  nodeArgs: string[];
   /** Measurements whose fixed-rate phase was repeated because the machine disturbed it, of all. */
   retried: number;
   measurements: number;
@@ -234,6 +236,7 @@ export function printReport(summary: Summary[], info: RunInfo): { pass: boolean 
     `- run-queue wait (last column): time the proxy's threads and the load generator were runnable but waited for a CPU held by another process, per second measured — it adds directly to latency; above ~1 % the p99 figures say more about the machine than about the proxy. Generator send lag p99 at most ${fmt.ms(lag)} ms`,
   );
   if (info.retried > 0) lines.push(`- ${info.retried} of ${info.measurements} fixed-rate measurements were repeated because the run-queue wait exceeded 5 %; the least disturbed attempt is reported`);
+  if (info.nodeArgs.length > 0) lines.push(`- the sidecars ran with extra node flags: \`${info.nodeArgs.join(" ")}\``);
   if (info.nice !== 0) lines.push(`- during the fixed-rate phase the proxies, the upstream and the generator ran at nice ${info.nice}`);
   const errs = summary.filter((s) => s.errors > 0);
   lines.push(errs.length === 0 ? "- errors: none (every answer 200 with the 1 KiB body)" : `- **errors**: ${errs.map((s) => `${LABELS[s.key]} ${s.errors}`).join(", ")}`);

@@ -2,7 +2,7 @@
 // wire type exactly as the parsed .proto files do, and encode the same bytes.
 import protobuf from "protobufjs";
 import { describe, expect, it } from "vitest";
-import { loadProtos, parseProtoFiles, TypeName } from "./index";
+import { CONVERSION, loadProtos, parseProtoFiles, TypeName } from "./index";
 
 function typesOf(ns: protobuf.NamespaceBase, out: protobuf.Type[] = []): protobuf.Type[] {
   for (const child of ns.nestedArray) {
@@ -66,4 +66,35 @@ describe("loadProtos' compacted Root", () => {
     };
     expect(encode(compact)).toBe(encode(parsed));
   });
+
+  it("generates each codec of a type on first use, the same functions protobufjs' setup makes at once", () => {
+    const protos = loadProtos();
+    const listener = {
+      name: "l",
+      address: { socket_address: { address: "127.0.0.1", port_value: 15001 } },
+      filter_chains: [
+        {
+          filters: [
+            {
+              name: "envoy.filters.network.http_connection_manager",
+              typed_config: { "@type": "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager", stat_prefix: "out", rds: { route_config_name: "r" } },
+            },
+          ],
+        },
+      ],
+    };
+    const type = compact.lookupType(TypeName.Listener) as unknown as Record<string, { name: string }>;
+    expect(type["decode"]!.name, "nothing generated before first use").toBe("generateOnFirstUse");
+    const bytes = protos.encode(TypeName.Listener, listener);
+    // The eager Root of the parsed files encodes and decodes the same (Any's "@type" wrapper included).
+    const eager = parsed.lookupType(TypeName.Listener);
+    expect(Buffer.from(bytes).toString("hex")).toBe(Buffer.from(eager.encode(eager.fromObject(listener)).finish()).toString("hex"));
+    const decoded = protos.decode(TypeName.Listener, bytes);
+    expect(decoded).toEqual(eager.toObject(eager.decode(bytes), CONVERSION));
+    expect(decoded).toMatchObject({ filter_chains: [{ filters: [{ typed_config: { "@type": listener.filter_chains[0]!.filters[0]!.typed_config["@type"], stat_prefix: "out" } }] }] });
+    // What was used is generated; verify, which nothing calls, is not.
+    for (const used of ["encode", "fromObject", "decode", "toObject"]) expect(type[used]!.name, used).not.toBe("generateOnFirstUse");
+    expect(type["verify"]!.name).toBe("generateOnFirstUse");
+  });
 });
+

@@ -145,6 +145,53 @@ function compactRoot(parsed: protobuf.Root): protobuf.Root {
   return root;
 }
 
+/** protobufjs's five code generators, by the Type method each one's output becomes. */
+const GENERATORS = {
+  encode: (t: protobuf.Type, types: unknown[]) => protobuf.encoder(t)({ Writer: protobuf.Writer, types, util: protobuf.util }),
+  decode: (t: protobuf.Type, types: unknown[]) => protobuf.decoder(t)({ Reader: protobuf.Reader, types, util: protobuf.util }),
+  verify: (t: protobuf.Type, types: unknown[]) => protobuf.verifier(t)({ types, util: protobuf.util }),
+  fromObject: (t: protobuf.Type, types: unknown[]) => protobuf.converter.fromObject(t)({ types, util: protobuf.util }),
+  toObject: (t: protobuf.Type, types: unknown[]) => protobuf.converter.toObject(t)({ types, util: protobuf.util }),
+} as const;
+type CodecName = keyof typeof GENERATORS;
+
+/**
+ * Makes every Type of the Root generate each of its codecs on first use, one at a time. protobufjs
+ * generates all five at once (Type#setup) on the first call of any: a process that only decodes a
+ * Cluster also got its encode, verify and fromObject — their JavaScript source, which V8 keeps for
+ * as long as the function lives, ~1 MB in a sidecar, and nothing ever calls verify. The functions
+ * are the ones setup would make, from the same generators with the same arguments, and the
+ * well-known types' wrappers (google.protobuf.Any's "@type" form) wrap fromObject and toObject as
+ * setup does.
+ */
+function generateOnFirstUse(ns: protobuf.NamespaceBase): void {
+  for (const child of ns.nestedArray) {
+    if (child instanceof protobuf.Type) onDemand(child);
+    if (child instanceof protobuf.Namespace || child instanceof protobuf.Type) generateOnFirstUse(child);
+  }
+}
+
+function onDemand(type: protobuf.Type): void {
+  let fieldTypes: unknown[] | undefined;
+  const wrapper = protobuf.wrappers[type.fullName];
+  // setup's "originalThis": the type, with the generated converter the wrapper calls.
+  const unwrapped = wrapper ? (Object.create(type) as Record<CodecName, unknown>) : undefined;
+  const methods = type as unknown as Record<CodecName, (...args: unknown[]) => unknown>;
+  for (const name of Object.keys(GENERATORS) as CodecName[]) {
+    methods[name] = function generateOnFirstUse(this: unknown, ...args: unknown[]) {
+      fieldTypes ??= type.fieldsArray.map((f) => f.resolve().resolvedType);
+      let fn = GENERATORS[name](type, fieldTypes) as (...a: unknown[]) => unknown;
+      const wrap = name === "fromObject" || name === "toObject" ? wrapper?.[name] : undefined;
+      if (wrap && unwrapped) {
+        unwrapped[name] = fn;
+        fn = (wrap as (...a: unknown[]) => unknown).bind(unwrapped);
+      }
+      methods[name] = fn;
+      return fn.apply(type, args);
+    };
+  }
+}
+
 let cached: Protos | undefined;
 
 /** PROTO_FILES parsed as they are, options and all (what loadProtos compacts; tests compare the two). */
@@ -166,6 +213,7 @@ export function parseProtoFiles(): protobuf.Root {
 export function loadProtos(): Protos {
   if (cached) return cached;
   const root = compactRoot(parseProtoFiles());
+  generateOnFirstUse(root);
   const pick = (name: string) => {
     const service = serviceDefinition(root.lookupService(name));
     return makeGenericClientConstructor(service, name) as ServiceClientConstructor & { service: ServiceDefinition };
