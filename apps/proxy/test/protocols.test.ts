@@ -3,7 +3,8 @@
 // trailers), ALPN falling back to HTTP/1.1 for an auto_config cluster, streamed bodies; WebSocket
 // upgrades through one and two sidecars with bytes both ways and the close propagated.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { connect as h2connect, constants as h2constants, createServer as createH2Server, sensitiveHeaders, type Http2Server, type IncomingHttpHeaders as H2Headers } from "node:http2";
+import { connect as h2connect, constants as h2constants, createServer as createH2Server, sensitiveHeaders, type Http2Server, type IncomingHttpHeaders as H2Headers, type ServerHttp2Stream } from "node:http2";
+import { createServer as createHttpServer, type Server as HttpServer } from "node:http";
 import { createServer as createHttpsServer, type Server as HttpsServer } from "node:https";
 import { connect as netConnect, type AddressInfo } from "node:net";
 import { ProxyAgent, request, WebSocket } from "undici";
@@ -34,6 +35,27 @@ function h2Request(session: ReturnType<typeof h2connect>, headers: Record<string
     stream.on("end", () => resolve({ ...reply!, body: Buffer.concat(chunks).toString() }));
     stream.on("error", reject);
   });
+}
+
+/**
+ * A chunked HTTP/1.1 POST written by hand, with trailers no client library would send: `x-request-mac`,
+ * and `host` and `max-forwards`, which trailers must not carry on. Resolves with the raw answer once
+ * its last chunk is in.
+ */
+async function chunkedPostWithTrailers(port: number, path: string): Promise<string> {
+  const socket = netConnect({ port, host: "127.0.0.1" });
+  socket.write(
+    `POST ${path} HTTP/1.1\r\nhost: reviews\r\ntransfer-encoding: chunked\r\nte: trailers\r\n\r\n` +
+      "7\r\npayload\r\n0\r\nx-request-mac: m4c\r\nhost: elsewhere\r\nmax-forwards: 3\r\n\r\n",
+  );
+  let text = "";
+  socket.setEncoding("latin1").on("data", (d: string) => (text += d));
+  try {
+    await vi.waitFor(() => expect(text).toMatch(/\r\n0\r\n[\s\S]*\r\n\r\n$/));
+  } finally {
+    socket.destroy();
+  }
+  return text;
 }
 
 describe("HTTP/2 through two sidecars (mTLS)", () => {
@@ -212,23 +234,74 @@ describe("HTTP/2 end to end: fields sent never indexed stay so (HPACK §6.2.3)",
   });
 
   it("relays a chunked HTTP/1.1 request's trailers to the HTTP/2 app, without the fields trailers must not carry", async () => {
-    const socket = netConnect({ port: pair.client.ports.outbound, host: "127.0.0.1" });
-    socket.write(
-      "POST /trailers HTTP/1.1\r\nhost: reviews\r\ntransfer-encoding: chunked\r\nte: trailers\r\n\r\n" +
-        "7\r\npayload\r\n0\r\nx-request-mac: m4c\r\nhost: elsewhere\r\nmax-forwards: 3\r\n\r\n",
-    );
-    let text = "";
-    socket.setEncoding("latin1").on("data", (d: string) => (text += d));
-    await vi.waitFor(() => expect(text).toMatch(/\r\n0\r\n[\s\S]*\r\n\r\n$/));
-    socket.destroy();
+    const text = await chunkedPostWithTrailers(pair.client.ports.outbound, "/trailers");
     expect(text).toMatch(/^HTTP\/1\.1 200/);
     expect(text).toContain("x-got-trailers: x-request-mac\r\n");
   });
 });
 
+describe("HTTP/1.1 app: trailers relayed in the last chunk", () => {
+  let h1App: HttpServer;
+  let pair: MeshPair;
+  const received: Array<Record<string, string | undefined>> = [];
+
+  beforeEach(async () => {
+    h1App = createHttpServer((req, res) => {
+      req.resume().on("end", () => {
+        received.push({ ...req.trailers });
+        res.writeHead(200, { "content-type": "text/plain" });
+        res.addTrailers({ "x-checksum": "abc123", host: "elsewhere", "max-forwards": "1" });
+        res.end("h1 app");
+      });
+    });
+    await new Promise<void>((resolve) => h1App.listen(0, "127.0.0.1", resolve));
+    pair = await startMeshPair({ appPort: (h1App.address() as AddressInfo).port });
+  });
+
+  afterEach(async () => {
+    await pair.close();
+    await new Promise<void>((resolve) => h1App.close(() => resolve()));
+  });
+
+  for (const direct of [true, false]) {
+    it(`${direct ? "one sidecar" : "two sidecars"}: a chunked HTTP/1.1 request's and an HTTP/2 request's trailers reach it, without the fields trailers must not carry`, async () => {
+      await pair.configure({ mode: "strict", protocol: "http", appPort: (h1App.address() as AddressInfo).port, direct });
+      const text = await chunkedPostWithTrailers(pair.client.ports.outbound, "/upload");
+      expect(received.at(-1)).toEqual({ "x-request-mac": "m4c" });
+      // The app's trailers come back the same way: its checksum, not its framing fields.
+      const lastChunk = text.slice(text.lastIndexOf("\r\n0\r\n"));
+      expect(lastChunk).toContain("x-checksum: abc123\r\n");
+      expect(lastChunk).not.toMatch(/host|max-forwards/i);
+
+      const session = h2connect(`http://127.0.0.1:${pair.client.ports.outbound}`);
+      await new Promise<void>((resolve, reject) => {
+        const stream = session.request({ ":method": "POST", ":path": "/upload", ":authority": "reviews" }, { waitForTrailers: true });
+        stream.on("wantTrailers", () => stream.sendTrailers({ "x-request-mac": "h2m4c" }));
+        stream.end("payload");
+        stream.resume().on("end", () => resolve());
+        stream.on("error", reject);
+      });
+      session.close();
+      expect(received.at(-1)).toEqual({ "x-request-mac": "h2m4c" });
+    });
+  }
+});
+
 describe("HTTP/2 upstream: a request it refused unprocessed", () => {
   let h2App: Http2Server;
   let pair: MeshPair;
+  /** An h2c app reached through the pair (or its client sidecar alone: `direct`); `handler` gets every stream. */
+  async function startApp(handler: (stream: ServerHttp2Stream, headers: H2Headers) => void, direct: boolean): Promise<void> {
+    h2App = createH2Server();
+    h2App.on("stream", (stream, headers) => {
+      stream.on("error", () => undefined); // node reports the resets it sent itself
+      handler(stream, headers);
+    });
+    await new Promise<void>((resolve) => h2App.listen(0, "127.0.0.1", resolve));
+    const appPort = (h2App.address() as AddressInfo).port;
+    pair = await startMeshPair({ appPort });
+    await pair.configure({ mode: "strict", protocol: "grpc", appPort, direct });
+  }
   afterEach(async () => {
     await pair?.close();
     await new Promise<void>((resolve) => h2App.close(() => resolve()));
@@ -236,22 +309,45 @@ describe("HTTP/2 upstream: a request it refused unprocessed", () => {
 
   it("is sent once more, not failed, when the upstream refused it with REFUSED_STREAM (transparent retry)", async () => {
     let streams = 0;
-    h2App = createH2Server();
-    h2App.on("stream", (stream, headers) => {
+    await startApp((stream, headers) => {
       // The test's request is refused the first time: REFUSED_STREAM promises nothing was processed (RFC 9113 §8.7).
-      stream.on("error", () => undefined); // node reports the reset it sent itself
       if (headers[":path"] === "/once" && streams++ === 0) return void stream.close(h2constants.NGHTTP2_REFUSED_STREAM);
       stream.respond({ ":status": 200 });
       stream.end(`served, attempt ${streams}`);
-    });
-    await new Promise<void>((resolve) => h2App.listen(0, "127.0.0.1", resolve));
-    const appPort = (h2App.address() as AddressInfo).port;
-    pair = await startMeshPair({ appPort });
-    await pair.configure({ mode: "strict", protocol: "grpc", appPort, direct: false });
+    }, false);
 
     const res = await send(`${pair.client.outboundUrl}/once`, { headers: { host: "reviews" } });
     expect(res.status).toBe(200);
     expect(res.text).toBe("served, attempt 2");
+  });
+
+  it("is sent once more with a streamed body: the bytes sent before the refusal, then the rest", async () => {
+    let attempts = 0;
+    const bodies: string[] = [];
+    await startApp((stream) => {
+      // The first attempt is refused once part of the body has arrived (its GOAWAY crossed it).
+      if (attempts++ === 0) return void stream.once("data", () => stream.close(h2constants.NGHTTP2_REFUSED_STREAM));
+      const chunks: Buffer[] = [];
+      stream.on("data", (c: Buffer) => chunks.push(c));
+      stream.on("end", () => {
+        bodies.push(Buffer.concat(chunks).toString());
+        stream.respond({ ":status": 200 });
+        stream.end(`served, attempt ${attempts}`);
+      });
+    }, true);
+
+    // A chunked upload: its body streams (no retry policy buffers it). Its second part is sent
+    // only after the upstream refused the first attempt.
+    const socket = netConnect({ port: pair.client.ports.outbound, host: "127.0.0.1" });
+    socket.write("POST /upload HTTP/1.1\r\nhost: reviews\r\ntransfer-encoding: chunked\r\n\r\n6\r\npart1-\r\n");
+    let text = "";
+    socket.setEncoding("latin1").on("data", (d: string) => (text += d));
+    await vi.waitFor(() => expect(attempts).toBe(2));
+    socket.write("5\r\npart2\r\n0\r\n\r\n");
+    await vi.waitFor(() => expect(text).toContain("served, attempt 2"));
+    socket.destroy();
+    expect(text).toMatch(/^HTTP\/1\.1 200/);
+    expect(bodies).toEqual(["part1-part2"]);
   });
 });
 

@@ -1,8 +1,9 @@
 // Streaming an upstream response body to the client with backpressure, for each downstream
-// protocol: HTTP/1.1 (trailers as chunked trailer fields) and HTTP/2 (trailers, resets passed on,
+// protocol: HTTP/1.1 (trailers as chunked trailer fields, without framing and routing fields) and HTTP/2 (trailers, resets passed on,
 // gRPC deadlines ending the stream with DEADLINE_EXCEEDED). Used by exchange.ts.
 import type { OutgoingHttpHeaders } from "node:http";
 import { H2Error } from "../http2/frames";
+import { forwardableTrailers } from "../http2/fields";
 import type { ServerStream } from "../http2/server-stream";
 import type { Readable } from "node:stream";
 import { ErrorCode } from "@weft/contracts";
@@ -33,7 +34,7 @@ export function pumpH1(ctx: RequestContext, body: Readable, res: H1Writer): void
     if (!res.write(chunk)) body.pause();
   };
   const onDrain = () => body.resume();
-  const onTrailers = (trailers: OutgoingHttpHeaders) => res.addTrailers(withoutPseudo(trailers));
+  const onTrailers = (trailers: OutgoingHttpHeaders) => res.addTrailers(forwardableTrailers(trailers));
   const onEnd = () => res.end();
   const onError = () => {
     if (!downstreamClosed && ctx.errorCode === undefined) ctx.errorCode = ErrorCode.UpstreamReset;

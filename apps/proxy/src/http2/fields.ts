@@ -33,6 +33,21 @@ export function toTrailerFields(trailers: OutgoingHttpHeaders): string[] {
   return appendFields([], trailers, NOT_IN_TRAILERS);
 }
 
+/**
+ * Trailers for an HTTP/1.1 next hop (the last chunk of a chunked body): a copy without pseudo,
+ * connection-specific and NOT_IN_TRAILERS fields. HPACK's never-indexed marks have no meaning there.
+ */
+export function forwardableTrailers(trailers: OutgoingHttpHeaders | IncomingHttpHeaders): OutgoingHttpHeaders {
+  const out: OutgoingHttpHeaders = {};
+  for (const key in trailers) {
+    const value = trailers[key];
+    const name = key.toLowerCase();
+    if (value === undefined || CONNECTION_SPECIFIC.has(name) || name.charCodeAt(0) === 58 /* : */ || NOT_IN_TRAILERS.has(name)) continue;
+    out[name] = value;
+  }
+  return out;
+}
+
 function appendFields(fields: string[], headers: OutgoingHttpHeaders, skip: ReadonlySet<string> | undefined): string[] {
   for (const key in headers) {
     const value = headers[key];

@@ -16,6 +16,7 @@ import { ALPN_HTTP1 } from "./h2-sessions";
 import { forwardH2 } from "./h2-forward";
 import { wasNotProcessed } from "../http2/client-session";
 import { forwardUpgrade } from "./upgrade";
+import { BodyReplay } from "./body-replay";
 import type { UpstreamPools } from "./pools";
 
 const CONNECT_ERRORS = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "EADDRNOTAVAIL"]);
@@ -65,14 +66,21 @@ export function createForwarder(pools: UpstreamPools): Handler {
             return await forwardH1(ctx, pools, tls, body);
           }
         }
+        // A streamed body keeps its first bytes until the first attempt is answered, for the retry below.
+        const replay = body !== null && !Buffer.isBuffer(body) ? new BodyReplay(body) : undefined;
         try {
           return await forwardH2(ctx, entry, body, scheme);
         } catch (err) {
           // Refused before any processing (the upstream's GOAWAY crossed it: a sidecar draining or
-          // closing an idle connection): sent once more on a fresh session, as gRPC's transparent
-          // retry does — when the body can be sent again. Not a retry of the route's policy.
-          if (!wasNotProcessed(err) || (body !== null && !Buffer.isBuffer(body)) || ctx.signal?.aborted === true) throw err;
-          return await forwardH2(ctx, pools.h2.get(endpoint, tls, material, alpn, connectTimeoutMs), body, scheme);
+          // closing an idle connection; REFUSED_STREAM): sent once more on a fresh session, as gRPC's
+          // transparent retry does — when the body can be sent again (none, buffered, or a stream
+          // that had sent no more than REPLAY_LIMIT_BYTES). Not a retry of the route's policy.
+          if (!wasNotProcessed(err) || ctx.signal?.aborted === true) throw err;
+          const again = replay === undefined ? body : replay.replay();
+          if (again === undefined) throw err;
+          return await forwardH2(ctx, pools.h2.get(endpoint, tls, material, alpn, connectTimeoutMs), again, scheme);
+        } finally {
+          replay?.stop();
         }
       }
       return await forwardH1(ctx, pools, tls, body);

@@ -24,7 +24,8 @@ import {
   STOP_UPGRADE,
   type LlhttpParser,
 } from "../http1/llhttp";
-import { chunkHeader, COALESCE_BYTES, joinHead, requestHead } from "../http1/serialize";
+import { chunkHeader, COALESCE_BYTES, joinHead, lastChunk, requestHead } from "../http1/serialize";
+import { forwardableTrailers } from "../http2/fields";
 import { kSharedReads, kUpstreamPeer, type UpstreamSocket } from "./connect";
 
 export interface H1Request {
@@ -425,6 +426,8 @@ export function createH1Pool(options: H1PoolOptions, now: () => number): H1Pool 
       if (!ok) body.pause();
     };
     const onDrain = () => body.resume();
+    let trailers: IncomingHttpHeaders | undefined;
+    const onTrailers = (t: IncomingHttpHeaders) => (trailers = t);
     const onEnd = () => {
       ex.detachBody?.();
       ex.detachBody = undefined;
@@ -432,17 +435,18 @@ export function createH1Pool(options: H1PoolOptions, now: () => number): H1Pool 
         socket.destroy(codedError(`request body was ${written} bytes but content-length said ${length}`, "WEFT_BODY_LENGTH"));
         return;
       }
-      if (chunked) socket.write("0\r\n\r\n", "latin1");
+      // The client's trailers go on in the last chunk; with a declared length there is no place for them.
+      if (chunked) socket.write(lastChunk(trailers && forwardableTrailers(trailers)), "latin1");
       ex.sent = true;
     };
     const onError = (err: Error) => socket.destroy(codedError(`the request body failed: ${err.message}`, "WEFT_BODY_FAILED"));
     // Destroyed without an error (the client went away): the upstream must not wait for the rest.
     const onClose = () => socket.destroy(codedError("the request body was aborted before its end", "WEFT_BODY_FAILED"));
     // Listeners live only while this exchange writes its body (removed when it ends or the exchange does).
-    body.on("data", onData).once("end", onEnd).once("error", onError).once("close", onClose);
+    body.on("data", onData).once("end", onEnd).once("error", onError).once("close", onClose).once("trailers", onTrailers);
     socket.on("drain", onDrain);
     ex.detachBody = () => {
-      body.off("data", onData).off("end", onEnd).off("error", onError).off("close", onClose);
+      body.off("data", onData).off("end", onEnd).off("error", onError).off("close", onClose).off("trailers", onTrailers);
       socket.off("drain", onDrain);
     };
     if (body.isPaused()) body.resume();
