@@ -274,14 +274,17 @@ describe("HTTP/1.1 app: trailers relayed in the last chunk", () => {
       expect(lastChunk).not.toMatch(/host|max-forwards/i);
 
       const session = h2connect(`http://127.0.0.1:${pair.client.ports.outbound}`);
-      await new Promise<void>((resolve, reject) => {
-        const stream = session.request({ ":method": "POST", ":path": "/upload", ":authority": "reviews" }, { waitForTrailers: true });
-        stream.on("wantTrailers", () => stream.sendTrailers({ "x-request-mac": "h2m4c" }));
-        stream.end("payload");
-        stream.resume().on("end", () => resolve());
-        stream.on("error", reject);
-      });
-      session.close();
+      try {
+        await new Promise<void>((resolve, reject) => {
+          const stream = session.request({ ":method": "POST", ":path": "/upload", ":authority": "reviews" }, { waitForTrailers: true });
+          stream.on("wantTrailers", () => stream.sendTrailers({ "x-request-mac": "h2m4c" }));
+          stream.end("payload");
+          stream.resume().on("end", () => resolve());
+          stream.on("error", reject);
+        });
+      } finally {
+        session.close();
+      }
       expect(received.at(-1)).toEqual({ "x-request-mac": "h2m4c" });
     });
   }
@@ -339,13 +342,16 @@ describe("HTTP/2 upstream: a request it refused unprocessed", () => {
     // A chunked upload: its body streams (no retry policy buffers it). Its second part is sent
     // only after the upstream refused the first attempt.
     const socket = netConnect({ port: pair.client.ports.outbound, host: "127.0.0.1" });
-    socket.write("POST /upload HTTP/1.1\r\nhost: reviews\r\ntransfer-encoding: chunked\r\n\r\n6\r\npart1-\r\n");
     let text = "";
-    socket.setEncoding("latin1").on("data", (d: string) => (text += d));
-    await vi.waitFor(() => expect(attempts).toBe(2));
-    socket.write("5\r\npart2\r\n0\r\n\r\n");
-    await vi.waitFor(() => expect(text).toContain("served, attempt 2"));
-    socket.destroy();
+    try {
+      socket.write("POST /upload HTTP/1.1\r\nhost: reviews\r\ntransfer-encoding: chunked\r\n\r\n6\r\npart1-\r\n");
+      socket.setEncoding("latin1").on("data", (d: string) => (text += d));
+      await vi.waitFor(() => expect(attempts).toBe(2));
+      socket.write("5\r\npart2\r\n0\r\n\r\n");
+      await vi.waitFor(() => expect(text).toContain("served, attempt 2"));
+    } finally {
+      socket.destroy();
+    }
     expect(text).toMatch(/^HTTP\/1\.1 200/);
     expect(bodies).toEqual(["part1-part2"]);
   });

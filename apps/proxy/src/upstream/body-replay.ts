@@ -49,12 +49,14 @@ export class BodyReplay {
   /**
    * The whole body again for a second attempt: the bytes sent so far, then the rest of the source as
    * it comes, trailers before the end, backpressure passed on; undefined when more than the limit
-   * was sent (or the replay was stopped).
+   * was sent, the source was aborted before its end, or the replay was stopped.
    */
   replay(): Readable | undefined {
-    if (!this.recording) return undefined;
     const { source, chunks, ended, trailers } = this;
+    // Stopped, past the limit, or the client already gone (aborted before its end).
+    const usable = this.recording && (ended || !source.destroyed);
     this.stop();
+    if (!usable) return undefined;
     let last = trailers;
     const onData = (chunk: Buffer) => {
       if (!again.push(chunk)) source.pause();
@@ -64,10 +66,12 @@ export class BodyReplay {
       detach();
       finish();
     };
-    // Gone before its end (the client left): the second attempt must not wait for the rest.
+    // Gone before its end (the client left): the second attempt must not wait for the rest. Its
+    // reader sees the close (the HTTP/2 session cancels the stream); no error event, which the
+    // session does not listen for.
     const onClose = () => {
       detach();
-      again.destroy(new Error("the request body was aborted before its end"));
+      again.destroy();
     };
     const detach = () => source.off("data", onData).off("end", onEnd).off("close", onClose).off("trailers", onTrailers);
     // As every body the sessions read: its trailers just before its end.

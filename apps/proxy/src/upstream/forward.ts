@@ -75,7 +75,7 @@ export function createForwarder(pools: UpstreamPools): Handler {
           // closing an idle connection; REFUSED_STREAM): sent once more on a fresh session, as gRPC's
           // transparent retry does — when the body can be sent again (none, buffered, or a stream
           // that had sent no more than REPLAY_LIMIT_BYTES). Not a retry of the route's policy.
-          if (!wasNotProcessed(err) || ctx.signal?.aborted === true) throw err;
+          if (!wasNotProcessed(err) || ctx.signal?.aborted === true || ctx.downstreamGone) throw err;
           const again = replay === undefined ? body : replay.replay();
           if (again === undefined) throw err;
           return await forwardH2(ctx, pools.h2.get(endpoint, tls, material, alpn, connectTimeoutMs), again, scheme);

@@ -436,7 +436,17 @@ export function createH1Pool(options: H1PoolOptions, now: () => number): H1Pool 
         return;
       }
       // The client's trailers go on in the last chunk; with a declared length there is no place for them.
-      if (chunked) socket.write(lastChunk(trailers && forwardableTrailers(trailers)), "latin1");
+      if (chunked) {
+        let last: string;
+        try {
+          last = lastChunk(trailers && forwardableTrailers(trailers));
+        } catch (err) {
+          // A trailer field that cannot be written (a control character): the request cannot end well.
+          socket.destroy(codedError(`the request's trailers cannot be sent: ${(err as Error).message}`, "WEFT_BODY_FAILED"));
+          return;
+        }
+        socket.write(last, "latin1");
+      }
       ex.sent = true;
     };
     const onError = (err: Error) => socket.destroy(codedError(`the request body failed: ${err.message}`, "WEFT_BODY_FAILED"));

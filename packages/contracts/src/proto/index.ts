@@ -187,7 +187,7 @@ function onDemand(type: protobuf.Type): void {
         fn = (wrap as (...a: unknown[]) => unknown).bind(unwrapped);
       }
       methods[name] = fn;
-      return fn.apply(type, args);
+      return fn.apply(this, args);
     };
   }
 }
