@@ -1,6 +1,7 @@
 // Streaming an upstream response body to the client with backpressure, for each downstream
-// protocol: HTTP/1.1 (trailers as chunked trailer fields, without framing and routing fields) and HTTP/2 (trailers, resets passed on,
-// gRPC deadlines ending the stream with DEADLINE_EXCEEDED). Used by exchange.ts.
+// protocol: HTTP/1.1 (trailers as chunked trailer fields, without framing and routing fields) and
+// HTTP/2 (trailers, resets passed on, gRPC deadlines ending the stream with DEADLINE_EXCEEDED).
+// Used by exchange.ts.
 import type { OutgoingHttpHeaders } from "node:http";
 import { H2Error } from "../http2/frames";
 import { forwardableTrailers } from "../http2/fields";
