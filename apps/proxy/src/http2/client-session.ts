@@ -30,7 +30,7 @@ export interface ClientSessionOptions {
 }
 
 /** Stream IDs are 31 bits: a session this old stops taking streams (well before the last ID) and a new one opens. */
-const MAX_STREAM_ID = 2 ** 30;
+const RETIRE_AFTER_STREAM_ID = 2 ** 30;
 
 /**
  * A request the upstream never processed: refused by its GOAWAY or with REFUSED_STREAM (RFC 9113
@@ -136,7 +136,7 @@ export class ClientSession extends Connection<ClientStream> {
     stream.id = id;
     stream.sendWindow = this.peerInitialWindow;
     this.streams.set(id, stream);
-    if (this.nextId > (this.options.maxStreamId ?? MAX_STREAM_ID) && this.state === State.Open) this.retire();
+    if (this.nextId > (this.options.maxStreamId ?? RETIRE_AFTER_STREAM_ID) && this.state === State.Open) this.retire();
     const fields = stream.pendingHeaders!;
     stream.pendingHeaders = undefined;
     const endStream = stream.ending && stream.queued === 0 && stream.trailers === undefined;

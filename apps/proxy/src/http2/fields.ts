@@ -42,10 +42,14 @@ export function forwardableTrailers(trailers: OutgoingHttpHeaders | IncomingHttp
   for (const key in trailers) {
     const value = trailers[key];
     const name = key.toLowerCase();
-    if (value === undefined || CONNECTION_SPECIFIC.has(name) || name.charCodeAt(0) === 58 /* : */ || NOT_IN_TRAILERS.has(name)) continue;
-    out[name] = value;
+    if (value !== undefined && !leftOut(name, NOT_IN_TRAILERS)) out[name] = value;
   }
   return out;
+}
+
+/** A (lower-case) field name a next hop never gets: connection-specific, a pseudo-header, or one of `skip`. */
+function leftOut(name: string, skip: ReadonlySet<string> | undefined): boolean {
+  return CONNECTION_SPECIFIC.has(name) || name.charCodeAt(0) === 58 /* : */ || skip?.has(name) === true;
 }
 
 function appendFields(fields: string[], headers: OutgoingHttpHeaders, skip: ReadonlySet<string> | undefined): string[] {
@@ -53,7 +57,7 @@ function appendFields(fields: string[], headers: OutgoingHttpHeaders, skip: Read
     const value = headers[key];
     if (value === undefined) continue;
     const name = key.toLowerCase();
-    if (CONNECTION_SPECIFIC.has(name) || name.charCodeAt(0) === 58 /* : */ || skip?.has(name) === true) continue;
+    if (leftOut(name, skip)) continue;
     if (typeof value === "string") fields.push(name, value);
     else if (Array.isArray(value)) for (const v of value) fields.push(name, v);
     else fields.push(name, String(value));
