@@ -10,7 +10,7 @@ import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { credentials, makeGenericClientConstructor, type ClientDuplexStream } from "@grpc/grpc-js";
 import { LATENCY_BUCKETS_MS } from "@weft/contracts";
-import { loadProtos } from "@weft/contracts/proto";
+import { loadGrpcJsProtos } from "@weft/contracts/proto/grpc-js";
 import { createTestDatabase, repoRoot } from "@weft/test-kit";
 import { createTelemetryStore } from "../apps/controller/src/services/telemetry/store";
 import { createPrismaTelemetryRepository } from "../apps/controller/src/storage/prisma/telemetry-repository";
@@ -27,7 +27,7 @@ const SCENARIOS: Array<[proxies: number, series: number]> = [
 const MAX_UNACKED = 4;
 const MAX_REPORTS_PER_SCENARIO = 200_000;
 const TOKEN = "weft_bench_token_0123456789abcdefghij";
-const protos = loadProtos();
+const protos = loadGrpcJsProtos();
 
 // ---- the controller, as its own process --------------------------------------------------------
 

@@ -6,13 +6,14 @@
 import { credentials, type ClientDuplexStream } from "@grpc/grpc-js";
 import { pino } from "pino";
 import { startController } from "@weft/controller";
-import { jsonToStruct, loadProtos, TypeUrl } from "@weft/contracts/proto";
+import { jsonToStruct, TypeUrl } from "@weft/contracts/proto";
+import { loadGrpcJsProtos } from "@weft/contracts/proto/grpc-js";
 import { createTestDatabase } from "@weft/test-kit";
 
 const PROXIES = Number(process.argv[2] ?? 50);
 const CHANGES = Number(process.argv[3] ?? 20);
 const TOKEN = "weft_bench_token_0123456789abcdefghij";
-const protos = loadProtos();
+const protos = loadGrpcJsProtos();
 
 interface Resp { version_info: string; nonce: string; type_url: string }
 

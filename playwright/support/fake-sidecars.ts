@@ -3,7 +3,8 @@
 // a real telemetry stream that reports a fixed call pattern with jittered rates every second.
 import { credentials, type ClientDuplexStream } from "@grpc/grpc-js";
 import { LATENCY_BUCKETS_MS } from "@weft/contracts";
-import { jsonToStruct, loadProtos, TypeName, TypeUrl } from "@weft/contracts/proto";
+import { jsonToStruct, TypeName, TypeUrl } from "@weft/contracts/proto";
+import { loadGrpcJsProtos } from "@weft/contracts/proto/grpc-js";
 
 export interface FakeEdge {
   direction: "inbound" | "outbound";
@@ -45,7 +46,7 @@ interface DiscoveryResponse {
 }
 
 export function startFakeSidecar(opts: FakeSidecarOptions): FakeSidecar {
-  const protos = loadProtos();
+  const protos = loadGrpcJsProtos();
   const namespace = opts.namespace ?? "e2e";
   const nodeId = opts.nodeId ?? `${opts.service}-${opts.version}-fake`;
   const port = 40000 + Math.floor(Math.random() * 10000);

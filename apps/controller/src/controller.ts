@@ -120,7 +120,7 @@ export async function startController(config: ControllerConfig, opts: { clock?: 
   const protos = loadProtos();
   const grpc = new GrpcServer({ "grpc.keepalive_time_ms": 30_000, "grpc.keepalive_timeout_ms": 10_000 });
   grpc.addService(
-    protos.ads.service,
+    protos.services.ads,
     createAdsImplementation({
       builder: createResourceBuilder(protos, { trustDomain: caConfig.trustDomain }),
       distributor,
@@ -132,11 +132,11 @@ export async function startController(config: ControllerConfig, opts: { clock?: 
     }),
   );
   grpc.addService(
-    protos.telemetry.service,
+    protos.services.telemetry,
     createTelemetryImplementation({ ingest: (report) => telemetry.ingest(report), metrics: metrics.reports, log: log.child({ component: "telemetry" }) }),
   );
   grpc.addService(TraceServiceDefinition, createTraceImplementation({ addSpans: (spans) => telemetry.addSpans(spans), metrics: metrics.otlp, log: log.child({ component: "otlp" }) }));
-  grpc.addService(protos.ca.service, createCertificateImplementation({ ca, log: log.child({ component: "ca" }) }));
+  grpc.addService(protos.services.ca, createCertificateImplementation({ ca, log: log.child({ component: "ca" }) }));
   const xdsPort = await new Promise<number>((resolve, reject) =>
     grpc.bindAsync(`${config.xds.host}:${config.xds.port}`, ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port))),
   );

@@ -3,9 +3,10 @@
 // can compare exactly the Envoy fields the controller wrote.
 import { credentials, type ClientDuplexStream } from "@grpc/grpc-js";
 import type { SidecarMetadata } from "@weft/contracts";
-import { jsonToStruct, loadProtos, TypeName, TypeUrl } from "@weft/contracts/proto";
+import { jsonToStruct, TypeName, TypeUrl } from "@weft/contracts/proto";
+import { loadGrpcJsProtos } from "@weft/contracts/proto/grpc-js";
 
-export const protos = loadProtos();
+export const protos = loadGrpcJsProtos();
 
 export interface AdsResponse {
   version_info: string;

@@ -4,7 +4,7 @@ import "reflect-metadata";
 import { createPrivateKey, webcrypto } from "node:crypto";
 import * as grpc from "@grpc/grpc-js";
 import * as x509 from "@peculiar/x509";
-import { loadProtos } from "@weft/contracts/proto";
+import { loadGrpcJsProtos } from "@weft/contracts/proto/grpc-js";
 
 x509.cryptoProvider.set(webcrypto as never);
 
@@ -80,7 +80,7 @@ export interface SignReply {
 
 /** weft.ca.v1.CertificateService client; `sign` resolves the reply or rejects with the gRPC error. */
 export function caClient(address: string) {
-  const Client = loadProtos().ca as unknown as new (address: string, creds: grpc.ChannelCredentials) => grpc.Client & {
+  const Client = loadGrpcJsProtos().ca as unknown as new (address: string, creds: grpc.ChannelCredentials) => grpc.Client & {
     Sign(req: object, md: grpc.Metadata, cb: (err: grpc.ServiceError | null, res?: SignReply) => void): void;
   };
   const client = new Client(address, grpc.credentials.createInsecure());

@@ -2,9 +2,10 @@
 // controller's TelemetryService, one report at a time, resolved when the controller acknowledges it.
 import { credentials, type ClientDuplexStream } from "@grpc/grpc-js";
 import type { TelemetryReport } from "@weft/contracts";
-import { loadProtos, reportToWire } from "@weft/contracts/proto";
+import { reportToWire } from "@weft/contracts/proto";
+import { loadGrpcJsProtos } from "@weft/contracts/proto/grpc-js";
 
-const protos = loadProtos();
+const protos = loadGrpcJsProtos();
 
 /** TelemetryReport -> the snake_case wire message the sidecar writes. */
 

@@ -107,7 +107,7 @@ export async function startAdsTestServer(options: { port?: number } = {}): Promi
     });
   }
 
-  server.addService(protos.ads.service, {
+  server.addService(protos.services.ads, {
     StreamAggregatedResources(call: grpc.ServerDuplexStream<any, any>) {
       const st: StreamState = { id: ++streamSeq, call, names: new Map(), lastNonce: new Map(), sentVersion: new Map(), sentNames: new Map() };
       streams.add(st);
@@ -160,7 +160,7 @@ export async function startAdsTestServer(options: { port?: number } = {}): Promi
     },
   });
 
-  server.addService(protos.telemetry.service, {
+  server.addService(protos.services.telemetry, {
     Report(call: grpc.ServerDuplexStream<any, any>) {
       telemetryCalls.add(call);
       call.sendMetadata(new grpc.Metadata());

@@ -130,7 +130,7 @@ export async function createTestCa(options: TestCaOptions = {}): Promise<TestCa>
       const calls: Array<{ identity: string | null; code: grpc.status }> = [];
       let issued = 0;
       const state = { available: true };
-      server.addService(protos.ca.service, {
+      server.addService(protos.services.ca, {
         Sign(call: grpc.ServerUnaryCall<{ csr_pem?: string }, unknown>, callback: grpc.sendUnaryData<unknown>) {
           const fail = (code: grpc.status, details: string, identity: string | null) => {
             calls.push({ identity, code });

@@ -4,13 +4,13 @@
 // Every response is ACKed or NACKed (previous good version + error_detail). On loss of the
 // controller the last good config keeps serving; reconnects use exponential backoff + jitter on the
 // injected clock and re-send the last ACKed versions so the server can skip unchanged types.
-import { credentials, type ClientDuplexStream, type Client, type StatusObject } from "@grpc/grpc-js";
 import { ErrorCode } from "@weft/contracts";
 import { RESOURCE_TYPE_URLS, shortTypeName, typeNameOf, TypeUrl, type Protos } from "@weft/contracts/proto";
 import type { Logger } from "pino";
 import type { Backoff } from "../core/backoff";
 import type { Clock } from "../core/clock";
 import type { ProxyEvents, XdsTypeLabel } from "../core/events";
+import { methodOf, startCall, describeStatus, type GrpcCall } from "../grpc/call";
 import type { ConfigStore } from "./config-store";
 import { NackError } from "./translate/wire";
 
@@ -99,8 +99,8 @@ export function createAdsClient(options: AdsClientOptions): AdsClient {
       },
     ]),
   );
-  let client: Client | undefined;
-  let call: ClientDuplexStream<Record<string, unknown>, DiscoveryResponseWire> | undefined;
+  const method = methodOf<Record<string, unknown>, DiscoveryResponseWire>(protos.services.ads.StreamAggregatedResources!);
+  let call: GrpcCall<Record<string, unknown>> | undefined;
   let connected = false;
   let nodeSent = false;
   let stopped = false;
@@ -132,29 +132,19 @@ export function createAdsClient(options: AdsClientOptions): AdsClient {
     retryAt = undefined;
     if (stopped) return;
     attempts++;
-    // A fresh client per attempt with its own subchannel: grpc-js's shared subchannel would apply
-    // its own (up to 120 s) reconnect backoff on top of ours.
-    client = new protos.ads(address, credentials.createInsecure(), { "grpc.use_local_subchannel_pool": 1 });
-    const stream = (client as unknown as { StreamAggregatedResources(): typeof call }).StreamAggregatedResources()!;
-    call = stream;
-    nodeSent = false;
     // Nonces are per stream: an old one on a new stream would make the server ignore the request.
     for (const state of states.values()) state.lastNonce = "";
-    let ended = false;
-    const onEnd = (reason: string) => {
-      if (ended) return;
-      ended = true;
-      disconnected(stream, reason);
-    };
-    stream.on("metadata", () => markConnected());
-    stream.on("data", (response: DiscoveryResponseWire) => {
-      markConnected();
-      backoff.reset();
-      applying = applying.then(() => onResponse(response, stream));
-    });
-    stream.on("error", (err: Error & { code?: number; details?: string }) => onEnd(err.details ?? err.message));
-    stream.on("status", (s: StatusObject) => onEnd(s.details || `status ${s.code}`));
-    stream.on("end", () => onEnd("stream ended by the controller"));
+    nodeSent = false;
+    const stream: GrpcCall<Record<string, unknown>> = startCall(address, method, {
+      onHeaders: () => markConnected(),
+      onMessage(response) {
+        markConnected();
+        backoff.reset();
+        applying = applying.then(() => onResponse(response, stream));
+      },
+      onStatus: (status) => disconnected(stream, describeStatus(status)),
+    }, { clock });
+    call = stream;
     // CDS and EDS before LDS and RDS: clusters exist before routes point at them.
     for (const typeUrl of RESOURCE_TYPE_URLS) {
       const state = states.get(typeUrl)!;
@@ -175,8 +165,6 @@ export function createAdsClient(options: AdsClientOptions): AdsClient {
     call = undefined;
     const wasConnected = connected;
     connected = false;
-    client?.close();
-    client = undefined;
     if (wasConnected) events.emit("xdsConnection", false);
     if (stopped) return;
     const delay = backoff.next();
@@ -283,8 +271,6 @@ export function createAdsClient(options: AdsClientOptions): AdsClient {
       if (connected) events.emit("xdsConnection", false);
       connected = false;
       stream?.cancel();
-      client?.close();
-      client = undefined;
     },
   };
 }

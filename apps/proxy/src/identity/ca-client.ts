@@ -1,8 +1,9 @@
 // Client of the controller's CA (`weft.ca.v1.CertificateService/Sign`): sends the CSR with the join
-// token as `authorization: Bearer …` and returns the certificate and trust bundle. One short-lived
-// gRPC client per call (renewals are hours apart). The token is never logged or put in errors.
-import { credentials, Metadata, status as GrpcStatus, type Client, type ServiceError } from "@grpc/grpc-js";
+// token as `authorization: Bearer …` (never indexed by HPACK) and returns the certificate and trust
+// bundle. One call, one connection (renewals are hours apart). The token is never logged or put in errors.
 import type { Protos } from "@weft/contracts/proto";
+import type { Clock } from "../core/clock";
+import { methodOf, statusName, unaryCall, GrpcCallError } from "../grpc/call";
 
 export interface SignResult {
   certificatePem: string;
@@ -20,6 +21,7 @@ export interface CaClientOptions {
   protos: Protos;
   /** Deadline of one Sign call, ms. */
   timeoutMs?: number;
+  clock?: Clock;
 }
 
 interface SignResponseWire {
@@ -29,25 +31,21 @@ interface SignResponseWire {
 
 export function createCaSigner(options: CaClientOptions): Signer {
   const timeoutMs = options.timeoutMs ?? 10_000;
-  return (csrPem) =>
-    new Promise<SignResult>((resolve, reject) => {
-      const client = new options.protos.ca(options.address, credentials.createInsecure(), { "grpc.use_local_subchannel_pool": 1 }) as unknown as Client & {
-        Sign(req: object, md: Metadata, opts: { deadline: number }, cb: (err: ServiceError | null, res?: SignResponseWire) => void): void;
-      };
-      const md = new Metadata();
-      md.set("authorization", `Bearer ${options.token}`);
-      client.Sign({ csr_pem: csrPem }, md, { deadline: Date.now() + timeoutMs }, (err, res) => {
-        client.close();
-        if (err) {
-          const name = GrpcStatus[err.code] ?? String(err.code);
-          reject(new Error(`the CA at ${options.address} answered ${name}: ${err.details || err.message}`));
-          return;
-        }
-        if (!res?.certificate_pem || !res.trust_bundle_pem) {
-          reject(new Error(`the CA at ${options.address} answered without certificate_pem or trust_bundle_pem`));
-          return;
-        }
-        resolve({ certificatePem: res.certificate_pem, trustBundlePem: res.trust_bundle_pem });
+  const method = methodOf<{ csr_pem: string }, SignResponseWire>(options.protos.services.ca.Sign!);
+  return async (csrPem) => {
+    let res: SignResponseWire;
+    try {
+      res = await unaryCall(options.address, method, { csr_pem: csrPem }, {
+        metadata: { authorization: `Bearer ${options.token}` },
+        sensitive: ["authorization"],
+        timeoutMs,
+        ...(options.clock ? { clock: options.clock } : {}),
       });
-    });
+    } catch (err) {
+      if (!(err instanceof GrpcCallError)) throw err;
+      throw new Error(`the CA at ${options.address} answered ${statusName(err.code)}: ${err.details || err.message}`);
+    }
+    if (!res.certificate_pem || !res.trust_bundle_pem) throw new Error(`the CA at ${options.address} answered without certificate_pem or trust_bundle_pem`);
+    return { certificatePem: res.certificate_pem, trustBundlePem: res.trust_bundle_pem };
+  };
 }

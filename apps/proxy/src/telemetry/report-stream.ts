@@ -7,13 +7,13 @@
 // unacknowledged, deltas aggregate into one window: series are capped, failures keep the newest
 // MAX_FAILURE_SAMPLES and the FIFO is bounded, so memory stays bounded. Nothing here touches the
 // request path.
-import { credentials, type Client, type ClientDuplexStream } from "@grpc/grpc-js";
 import { edgeToWire, failureToWire, tcpToWire, type Protos } from "@weft/contracts/proto";
 import type { Logger } from "pino";
 import type { Backoff } from "../core/backoff";
 import type { Clock } from "../core/clock";
 import type { ProxyEvents } from "../core/events";
 import type { WorkloadIdentity } from "../core/runtime-config";
+import { methodOf, startCall, describeStatus, type GrpcCall } from "../grpc/call";
 import type { ReportWindow, WindowSource } from "./report-window";
 
 export interface ReportStreamOptions {
@@ -43,8 +43,8 @@ const MAX_UNACKED = 4;
 
 export function createReportStream(options: ReportStreamOptions): ReportStream {
   const { protos, clock, backoff, events, logger, window, intervalMs, address } = options;
-  let client: Client | undefined;
-  let call: ClientDuplexStream<Record<string, unknown>, unknown> | undefined;
+  const method = methodOf<Record<string, unknown>, unknown>(protos.services.telemetry.Report!);
+  let call: GrpcCall<Record<string, unknown>> | undefined;
   let connected = false;
   let stopped = false;
   let tickTimer: { cancel(): void } | undefined;
@@ -63,36 +63,30 @@ export function createReportStream(options: ReportStreamOptions): ReportStream {
   function connect(): void {
     retryTimer = undefined;
     if (stopped) return;
-    client = new protos.telemetry(address, credentials.createInsecure(), { "grpc.use_local_subchannel_pool": 1 });
-    const stream = (client as unknown as { Report(): typeof call }).Report()!;
+    const stream: GrpcCall<Record<string, unknown>> = startCall(address, method, {
+      onHeaders() {
+        if (connected || call !== stream) return;
+        connected = true;
+        events.emit("reportConnection", true);
+      },
+      onMessage() {
+        backoff.reset();
+        // Acks arrive in order on one stream.
+        const settled = unacked.shift();
+        if (settled === undefined) return;
+        acked++;
+        events.emit("reportAck", { windowStartMs: settled.windowStartMs });
+      },
+      onStatus(status) {
+        if (call !== stream) return;
+        disconnect();
+        if (stopped) return;
+        const delay = backoff.next();
+        logger.debug({ controller: address, reason: describeStatus(status), retryInMs: delay }, "telemetry stream down; aggregating until it is back");
+        retryTimer = clock.setTimeout(connect, delay);
+      },
+    }, { clock });
     call = stream;
-    let ended = false;
-    const onEnd = (reason: string) => {
-      if (ended) return;
-      ended = true;
-      if (call !== stream) return;
-      disconnect();
-      if (stopped) return;
-      const delay = backoff.next();
-      logger.debug({ controller: address, reason, retryInMs: delay }, "telemetry stream down; aggregating until it is back");
-      retryTimer = clock.setTimeout(connect, delay);
-    };
-    stream.on("metadata", () => {
-      if (connected || call !== stream) return;
-      connected = true;
-      events.emit("reportConnection", true);
-    });
-    stream.on("data", () => {
-      backoff.reset();
-      // Acks arrive in order on one stream.
-      const settled = unacked.shift();
-      if (settled === undefined) return;
-      acked++;
-      events.emit("reportAck", { windowStartMs: settled.windowStartMs });
-    });
-    stream.on("error", (err: Error & { details?: string }) => onEnd(err.details ?? err.message));
-    stream.on("status", () => onEnd("status"));
-    stream.on("end", () => onEnd("ended by the controller"));
   }
 
   function disconnect(): void {
@@ -102,8 +96,6 @@ export function createReportStream(options: ReportStreamOptions): ReportStream {
     if (connected) events.emit("reportConnection", false);
     connected = false;
     stream?.cancel();
-    client?.close();
-    client = undefined;
   }
 
   function report(): void {

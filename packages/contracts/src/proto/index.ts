@@ -1,6 +1,8 @@
 // Loads the Envoy xDS v3 protos (shipped inside @grpc/grpc-js-xds) and Weft's own protos once per
-// process into one protobufjs Root, and exposes: the gRPC service definitions (for @grpc/grpc-js,
-// built from that Root) and encode/decode for resources carried as google.protobuf.Any. Field names
+// process into one protobufjs Root, and exposes: the gRPC service definitions (paths and message
+// codecs, built from that Root, in @grpc/grpc-js's shape; grpc-js client classes are in grpc-js.ts,
+// so a process that never makes a grpc-js client never loads it) and encode/decode for resources
+// carried as google.protobuf.Any. Field names
 // keep the .proto snake_case, so objects read like Envoy's documentation.
 // (@grpc/proto-loader is not used: it would build a second copy of every type plus serialized file
 // descriptors for reflection, ~5 MB of heap in every sidecar and a slower start, for nothing Weft uses.)
@@ -8,8 +10,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { existsSync } from "node:fs";
 import protobuf from "protobufjs";
-import type { MethodDefinition, ServiceClientConstructor, ServiceDefinition } from "@grpc/grpc-js";
-import { makeGenericClientConstructor } from "@grpc/grpc-js";
+import type { MethodDefinition, ServiceDefinition } from "@grpc/grpc-js";
 
 export * from "./type-urls";
 export * from "./struct";
@@ -56,10 +57,12 @@ export const PROTO_FILES = [
 
 export interface Protos {
   root: protobuf.Root;
-  ads: ServiceClientConstructor & { service: ServiceDefinition };
-  telemetry: ServiceClientConstructor & { service: ServiceDefinition };
-  /** weft.ca.v1.CertificateService (served on the xDS port). */
-  ca: ServiceClientConstructor & { service: ServiceDefinition };
+  services: {
+    ads: ServiceDefinition;
+    telemetry: ServiceDefinition;
+    /** weft.ca.v1.CertificateService (served on the xDS port). */
+    ca: ServiceDefinition;
+  };
   /** Decode a message by fully-qualified name into a plain object (Any expanded to `@type` objects). */
   decode<T = Record<string, unknown>>(typeName: string, bytes: Uint8Array): T;
   /** Encode a plain object (nested Any written as `{ "@type": url, ...fields }`) by fully-qualified name. */
@@ -214,10 +217,7 @@ export function loadProtos(): Protos {
   if (cached) return cached;
   const root = compactRoot(parseProtoFiles());
   generateOnFirstUse(root);
-  const pick = (name: string) => {
-    const service = serviceDefinition(root.lookupService(name));
-    return makeGenericClientConstructor(service, name) as ServiceClientConstructor & { service: ServiceDefinition };
-  };
+  const pick = (name: string) => serviceDefinition(root.lookupService(name));
 
   const types = new Map<string, protobuf.Type>();
   const typeOf = (name: string) => {
@@ -231,9 +231,11 @@ export function loadProtos(): Protos {
 
   cached = {
     root,
-    ads: pick("envoy.service.discovery.v3.AggregatedDiscoveryService"),
-    telemetry: pick("weft.telemetry.v1.TelemetryService"),
-    ca: pick("weft.ca.v1.CertificateService"),
+    services: {
+      ads: pick("envoy.service.discovery.v3.AggregatedDiscoveryService"),
+      telemetry: pick("weft.telemetry.v1.TelemetryService"),
+      ca: pick("weft.ca.v1.CertificateService"),
+    },
     decode: <T>(typeName: string, bytes: Uint8Array) => {
       const t = typeOf(typeName);
       return t.toObject(t.decode(bytes), CONVERSION) as T;

@@ -1,0 +1,163 @@
+import { createServer as createH2Server, type Http2Server } from "node:http2";
+import { createServer as createNetServer, type AddressInfo } from "node:net";
+import { fileURLToPath } from "node:url";
+import protobuf from "protobufjs";
+import { createFakeClock } from "@weft/test-kit";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { startGrpcEcho, type GrpcEcho, type Msg } from "../../test/support/grpc-echo";
+import { GrpcStatus } from "../core/grpc";
+import { startCall, unaryCall, decodeGrpcMessage, GrpcCallError, type CallStatus, type GrpcMethod } from "./call";
+import { frameMessage, MessageReader } from "./message-framing";
+
+const MsgType = protobuf.loadSync(fileURLToPath(new URL("../../test/support/echo.proto", import.meta.url))).lookupType("weft.test.Msg");
+const echo = (name: string): GrpcMethod<Partial<Msg>, Msg> => ({
+  path: `/weft.test.Echo/${name}`,
+  serialize: (m) => MsgType.encode(MsgType.fromObject(m)).finish(),
+  deserialize: (b) => MsgType.toObject(MsgType.decode(b), { defaults: true }) as Msg,
+});
+
+let server: GrpcEcho | undefined;
+let h2: Http2Server | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+  await new Promise<void>((resolve) => (h2 ? h2.close(() => resolve()) : resolve()));
+  h2 = undefined;
+});
+
+function collect(address: string, method: GrpcMethod<Partial<Msg>, Msg>, options = {}) {
+  const messages: Msg[] = [];
+  let headers = 0;
+  let resolveStatus!: (s: CallStatus) => void;
+  const status = new Promise<CallStatus>((r) => (resolveStatus = r));
+  const call = startCall(address, method, { onHeaders: () => headers++, onMessage: (m) => messages.push(m), onStatus: resolveStatus }, options);
+  return { call, messages, status, headers: () => headers };
+}
+
+describe("gRPC calls to a grpc-js server", () => {
+  it("streams messages both ways and ends with the server's OK", async () => {
+    server = await startGrpcEcho();
+    const c = collect(`127.0.0.1:${server.port}`, echo("Bidi"));
+    c.call.write({ text: "a", count: 1 });
+    c.call.write({ text: "b".repeat(100_000), count: 2 }); // spans several DATA frames
+    c.call.end();
+    expect((await c.status).code).toBe(GrpcStatus.OK);
+    expect(c.headers()).toBe(1);
+    expect(c.messages.map((m) => [m.text.slice(0, 4), m.text.length, m.count])).toEqual([["re:a", 4, 1], ["re:b", 100_003, 2]]);
+  });
+
+  it("receives a server stream and a unary answer", async () => {
+    server = await startGrpcEcho();
+    const address = `127.0.0.1:${server.port}`;
+    const c = collect(address, echo("ServerStream"));
+    c.call.write({ text: "x", count: 3 });
+    c.call.end();
+    expect((await c.status).code).toBe(GrpcStatus.OK);
+    expect(c.messages.map((m) => m.text)).toEqual(["x#0", "x#1", "x#2"]);
+    expect(await unaryCall(address, echo("Unary"), { text: "hi", count: 7 })).toEqual({ text: "echo:hi", count: 7 });
+  });
+
+  it("rejects a unary call with the server's status and message", async () => {
+    server = await startGrpcEcho();
+    const err = await unaryCall(`127.0.0.1:${server.port}`, echo("Unary"), { text: "fail" }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(GrpcCallError);
+    expect(err).toMatchObject({ code: 5, details: "no such book", message: "NOT_FOUND: no such book" });
+  });
+
+  it("ends a call at its deadline (injected clock) and the server sees it cancelled", async () => {
+    server = await startGrpcEcho();
+    const clock = createFakeClock();
+    const c = collect(`127.0.0.1:${server.port}`, echo("Bidi"), { clock, timeoutMs: 5_000 });
+    c.call.write({ text: "hello" });
+    await vi.waitFor(() => expect(c.messages.length).toBe(1));
+    clock.advance(5_000);
+    expect(await c.status).toEqual({ code: GrpcStatus.DEADLINE_EXCEEDED, details: "no answer within the 5000 ms deadline" });
+    await vi.waitFor(() => expect(server!.cancelled).toBe(1));
+  });
+
+  it("cancel() ends the call CANCELLED and the server sees it", async () => {
+    server = await startGrpcEcho();
+    const c = collect(`127.0.0.1:${server.port}`, echo("Bidi"));
+    c.call.write({ text: "hello" });
+    await vi.waitFor(() => expect(c.messages.length).toBe(1));
+    c.call.cancel();
+    expect((await c.status).code).toBe(GrpcStatus.CANCELLED);
+    await vi.waitFor(() => expect(server!.cancelled).toBe(1));
+    c.call.write({ text: "after" }); // ignored, no throw
+    c.call.end();
+    c.call.end();
+  });
+
+  it("is UNAVAILABLE, naming the address, when nothing listens there", async () => {
+    const closed = createNetServer();
+    await new Promise<void>((r) => closed.listen(0, "127.0.0.1", r));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((r) => closed.close(() => r()));
+    const c = collect(`127.0.0.1:${port}`, echo("Bidi"));
+    const status = await c.status;
+    expect(status.code).toBe(GrpcStatus.UNAVAILABLE);
+    expect(status.details).toContain(`127.0.0.1:${port}`);
+    expect(status.details).toContain("ECONNREFUSED");
+  });
+
+  it("is UNAVAILABLE when the server goes away in the middle of a stream", async () => {
+    const sockets = new Set<import("node:net").Socket>();
+    h2 = createH2Server();
+    h2.on("connection", (s: import("node:net").Socket) => sockets.add(s));
+    h2.on("stream", (stream) => {
+      stream.respond({ ":status": 200, "content-type": "application/grpc" });
+      stream.write(frameMessage(MsgType.encode({ text: "one" }).finish()));
+      setImmediate(() => sockets.forEach((s) => s.destroy()));
+    });
+    await new Promise<void>((r) => h2!.listen(0, "127.0.0.1", r));
+    const c = collect(`127.0.0.1:${(h2.address() as AddressInfo).port}`, echo("Bidi"));
+    const status = await c.status;
+    expect(c.messages.map((m) => m.text)).toEqual(["one"]);
+    expect(status.code).toBe(GrpcStatus.UNAVAILABLE);
+  });
+
+  it("maps an answer that is not gRPC by its HTTP status, and decodes grpc-message", async () => {
+    h2 = createH2Server();
+    h2.on("stream", (stream, headers) => {
+      if (headers[":path"] === "/weft.test.Echo/Unary") {
+        stream.respond({ ":status": 404, "content-type": "text/plain" });
+        stream.end("no route");
+      } else {
+        // Trailers-only, with a percent-encoded message.
+        stream.respond({ ":status": 200, "content-type": "application/grpc", "grpc-status": "3", "grpc-message": "bad%20field%20%C3%A9" }, { endStream: true });
+      }
+    });
+    await new Promise<void>((r) => h2!.listen(0, "127.0.0.1", r));
+    const address = `127.0.0.1:${(h2.address() as AddressInfo).port}`;
+    const notGrpc = await unaryCall(address, echo("Unary"), {}).catch((e: GrpcCallError) => e);
+    expect(notGrpc).toMatchObject({ code: GrpcStatus.UNIMPLEMENTED, details: `${address} answered HTTP 404 (text/plain), not gRPC` });
+    const trailersOnly = await unaryCall(address, echo("Bidi"), {}).catch((e: GrpcCallError) => e);
+    expect(trailersOnly).toMatchObject({ code: 3, details: "bad field é" });
+  });
+});
+
+describe("message framing", () => {
+  it("reassembles messages split across chunks and several in one chunk", () => {
+    const wire = Buffer.concat([frameMessage(Buffer.from("first")), frameMessage(Buffer.alloc(0)), frameMessage(Buffer.from("third one"))]);
+    for (const size of [1, 2, 3, 5, 7, wire.length]) {
+      const reader = new MessageReader(1024);
+      const out: string[] = [];
+      for (let i = 0; i < wire.length; i += size) out.push(...reader.push(wire.subarray(i, i + size)).map((b) => b.toString()));
+      expect(out).toEqual(["first", "", "third one"]);
+      expect(reader.pending).toBe(0);
+    }
+  });
+
+  it("refuses compressed messages and messages over the limit", () => {
+    const compressed = frameMessage(Buffer.from("x"));
+    compressed[0] = 1;
+    expect(() => new MessageReader(1024).push(compressed)).toThrow("the message is compressed, and this client asked for no compression");
+    expect(() => new MessageReader(4).push(frameMessage(Buffer.from("12345")))).toThrow("a message of 5 bytes is over the 4-byte limit");
+  });
+
+  it("decodes grpc-message, leaving a malformed escape as it came", () => {
+    expect(decodeGrpcMessage("a%25b")).toBe("a%b");
+    expect(decodeGrpcMessage("50%")).toBe("50%");
+    expect(decodeGrpcMessage(undefined)).toBe("");
+  });
+});

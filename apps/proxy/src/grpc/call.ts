@@ -1,0 +1,262 @@
+// The sidecar's gRPC client for the controller (ADS, the CA's Sign, the telemetry report stream),
+// on the sidecar's own HTTP/2 client session — as Envoy's "envoy_grpc" client runs on Envoy's own
+// codec. Each call has a cleartext HTTP/2 connection of its own, opened for it and closed with it
+// (the controller's calls are few and long-lived; a dead connection then fails exactly one call,
+// whose owner retries with its own backoff). Messages are length-prefixed (message-framing.ts);
+// the call ends with exactly one status: the server's grpc-status, or one derived from what failed
+// (unreachable, reset, deadline) the way gRPC's own clients name it.
+import { connect } from "node:net";
+import { Readable } from "node:stream";
+import type { IncomingHttpHeaders } from "node:http";
+import { systemClock, type Clock } from "../core/clock";
+import { GrpcStatus, grpcStatusOf, isGrpcContentType } from "../core/grpc";
+import { ClientSession } from "../http2/client-session";
+import type { ClientResponse } from "../http2/client-stream";
+import { H2Error } from "../http2/frames";
+import { FramingError, frameMessage, MessageReader } from "./message-framing";
+
+/** One method of a service: its HTTP/2 path and its message codecs. */
+export interface GrpcMethod<Req, Res> {
+  path: string;
+  serialize(message: Req): Uint8Array;
+  deserialize(bytes: Buffer): Res;
+}
+
+export interface CallStatus {
+  /** google.rpc.Code (0 = OK). */
+  code: number;
+  details: string;
+}
+
+export interface CallHandlers<Res> {
+  /** The server answered the call with response headers (it is reachable and took the call). */
+  onHeaders?(): void;
+  onMessage(message: Res): void;
+  /** Exactly once, last: the call is over. After cancel() it is CANCELLED. */
+  onStatus(status: CallStatus): void;
+}
+
+export interface CallOptions {
+  /** Request metadata (lower-case names), e.g. `authorization`. */
+  metadata?: Record<string, string>;
+  /** Metadata names to send never indexed by HPACK (secrets: never in a compression table). */
+  sensitive?: readonly string[];
+  /** Deadline of the whole call, ms from now; sent as `grpc-timeout` and enforced here too. */
+  timeoutMs?: number;
+  /** How long connecting may take, ms (default 10 s). */
+  connectTimeoutMs?: number;
+  /** Largest message accepted (default 16 MiB: an xDS response for thousands of services). */
+  maxMessageBytes?: number;
+  clock?: Clock;
+}
+
+export interface GrpcCall<Req> {
+  /** Sends one message (ignored once the call is over or ended). */
+  write(message: Req): void;
+  /** No more messages from this side (half-close). */
+  end(): void;
+  /** Abandons the call: RST_STREAM CANCEL, the connection closed, status CANCELLED. */
+  cancel(): void;
+}
+
+const STREAM_WINDOW = 4 * 1024 * 1024;
+const SESSION_WINDOW = 8 * 1024 * 1024;
+const DEFAULT_MAX_MESSAGE = 16 * 1024 * 1024;
+const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+const USER_AGENT = "weft-proxy";
+
+/** Status names, for messages (`UNAVAILABLE`, …). */
+export function statusName(code: number): string {
+  return STATUS_NAMES[code] ?? String(code);
+}
+const STATUS_NAMES = [
+  "OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND", "ALREADY_EXISTS", "PERMISSION_DENIED",
+  "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED",
+];
+
+/** "UNAVAILABLE: why" (or the name alone), for logs. */
+export function describeStatus(status: CallStatus): string {
+  return status.details ? `${statusName(status.code)}: ${status.details}` : statusName(status.code);
+}
+
+/** `host:port` or `[v6]:port` (what WEFT_CONTROLLER accepts). */
+export function parseAddress(address: string): { host: string; port: number } {
+  const at = address.lastIndexOf(":");
+  const port = Number(address.slice(at + 1));
+  let host = address.slice(0, at);
+  if (host.startsWith("[") && host.endsWith("]")) host = host.slice(1, -1);
+  if (at <= 0 || host === "" || !Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`"${address}" is not host:port`);
+  return { host, port };
+}
+
+/** grpc-message is percent-encoded UTF-8; a malformed escape is left as it came. */
+export function decodeGrpcMessage(value: string | string[] | undefined): string {
+  if (typeof value !== "string" || value === "") return "";
+  if (!value.includes("%")) return value;
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
+/** Starts a call (any of unary, client, server or bidi streaming: the method's shape is the caller's). */
+export function startCall<Req, Res>(address: string, method: GrpcMethod<Req, Res>, handlers: CallHandlers<Res>, options: CallOptions = {}): GrpcCall<Req> {
+  const clock = options.clock ?? systemClock;
+  let finished = false;
+  let deadline: { cancel(): void } | undefined;
+  let session: ClientSession | undefined;
+  let stream: { cancel(code?: number): void } | undefined;
+  const source = new Readable({ read() {} });
+
+  function finish(code: number, details: string): void {
+    if (finished) return;
+    finished = true;
+    deadline?.cancel();
+    if (code !== GrpcStatus.OK) stream?.cancel(H2Error.Cancel);
+    source.destroy();
+    if (code === GrpcStatus.OK) session?.close();
+    else session?.destroy();
+    handlers.onStatus({ code, details });
+  }
+
+  let target: { host: string; port: number };
+  try {
+    target = parseAddress(address);
+  } catch (err) {
+    queueMicrotask(() => finish(GrpcStatus.UNAVAILABLE, (err as Error).message));
+    return { write() {}, end() {}, cancel: () => finish(GrpcStatus.CANCELLED, "cancelled by the sidecar") };
+  }
+
+  const socket = connect({ host: target.host, port: target.port, noDelay: true });
+  const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  socket.setTimeout(connectTimeoutMs, () => socket.destroy(new Error(`connecting to ${address} took over ${connectTimeoutMs} ms`)));
+  socket.once("connect", () => socket.setTimeout(0));
+  session = new ClientSession(socket, { streamWindow: STREAM_WINDOW, sessionWindow: SESSION_WINDOW, idleTimeoutMs: 2 ** 31 - 1 });
+
+  const fields = [":method", "POST", ":scheme", "http", ":authority", address, ":path", method.path, "content-type", "application/grpc", "te", "trailers", "user-agent", USER_AGENT];
+  if (options.timeoutMs !== undefined) fields.push("grpc-timeout", `${Math.max(1, Math.ceil(options.timeoutMs))}m`);
+  for (const [name, value] of Object.entries(options.metadata ?? {})) fields.push(name, value);
+  const request = session.request(fields, source, options.sensitive);
+  stream = request.stream;
+  if (options.timeoutMs !== undefined) deadline = clock.setTimeout(() => finish(GrpcStatus.DEADLINE_EXCEEDED, `no answer within the ${options.timeoutMs} ms deadline`), options.timeoutMs);
+
+  request.response.then(
+    (response) => onResponse(response),
+    (err: Error) => finish(GrpcStatus.UNAVAILABLE, err.message.includes(address) ? err.message : `${address}: ${err.message}`),
+  );
+
+  function onResponse(response: ClientResponse): void {
+    if (finished) {
+      if (response.body !== null && !Buffer.isBuffer(response.body)) response.body.destroy();
+      return;
+    }
+    const { headers, body } = response;
+    if (response.status !== 200 || !isGrpcContentType(headers["content-type"])) {
+      if (body !== null && !Buffer.isBuffer(body)) body.destroy();
+      // A trailers-only answer can still carry a grpc-status; otherwise gRPC's HTTP mapping.
+      if (headers["grpc-status"] !== undefined) return statusFrom(headers);
+      return finish(grpcStatusOf(undefined, response.status), `${address} answered HTTP ${response.status}${headers["content-type"] ? ` (${String(headers["content-type"])})` : ""}, not gRPC`);
+    }
+    if (body === null) return statusFrom(headers); // trailers-only
+    handlers.onHeaders?.();
+    const reader = new MessageReader(options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE);
+    const deliver = (chunk: Buffer): boolean => {
+      let messages: Buffer[];
+      try {
+        messages = reader.push(chunk);
+      } catch (err) {
+        finish(GrpcStatus.INTERNAL, `${address}: ${(err as FramingError).message}`);
+        return false;
+      }
+      for (const bytes of messages) {
+        if (finished) return false;
+        let message: Res;
+        try {
+          message = method.deserialize(bytes);
+        } catch (err) {
+          finish(GrpcStatus.INTERNAL, `${address}: a response message cannot be decoded: ${(err as Error).message}`);
+          return false;
+        }
+        handlers.onMessage(message);
+      }
+      return !finished;
+    };
+    if (Buffer.isBuffer(body)) {
+      // The whole body with the headers and no trailers: the server ended without a status.
+      if (deliver(body)) finish(GrpcStatus.INTERNAL, `${address} ended the call without a grpc-status`);
+      return;
+    }
+    let trailers: IncomingHttpHeaders | undefined;
+    body.on("data", (chunk: Buffer) => {
+      if (!finished) deliver(chunk);
+    });
+    body.once("trailers", (t: IncomingHttpHeaders) => (trailers = t));
+    body.once("end", () => {
+      if (reader.pending > 0) return finish(GrpcStatus.INTERNAL, `${address} ended the call in the middle of a message`);
+      if (trailers === undefined) return finish(GrpcStatus.INTERNAL, `${address} ended the call without a grpc-status`);
+      statusFrom(trailers);
+    });
+    body.once("error", (err: Error) => {
+      const code = (body as { rstCode?: number }).rstCode;
+      finish(code === H2Error.Cancel ? GrpcStatus.CANCELLED : GrpcStatus.UNAVAILABLE, `${address}: ${err.message}`);
+    });
+  }
+
+  function statusFrom(fields: IncomingHttpHeaders): void {
+    const raw = fields["grpc-status"];
+    const code = typeof raw === "string" && /^\d+$/.test(raw) ? Number(raw) : undefined;
+    if (code === undefined) return finish(GrpcStatus.INTERNAL, `${address} ended the call with a grpc-status of ${JSON.stringify(raw ?? null)}`);
+    finish(code, decodeGrpcMessage(fields["grpc-message"]));
+  }
+
+  let ended = false;
+  return {
+    write(message) {
+      if (finished || ended) return;
+      source.push(frameMessage(method.serialize(message)));
+    },
+    end() {
+      if (finished || ended) return;
+      ended = true;
+      source.push(null);
+    },
+    cancel() {
+      finish(GrpcStatus.CANCELLED, "cancelled by the sidecar");
+    },
+  };
+}
+
+/** An error status of a call: `code` is the google.rpc.Code, the message names the status and the server's words. */
+export class GrpcCallError extends Error {
+  constructor(
+    readonly code: number,
+    readonly details: string,
+  ) {
+    super(`${statusName(code)}: ${details}`);
+  }
+}
+
+/** One request, one response. Rejects with GrpcCallError. */
+export function unaryCall<Req, Res>(address: string, method: GrpcMethod<Req, Res>, request: Req, options: CallOptions = {}): Promise<Res> {
+  return new Promise<Res>((resolve, reject) => {
+    let answer: { value: Res } | undefined;
+    const call = startCall(address, method, {
+      onMessage(message) {
+        if (answer === undefined) answer = { value: message };
+      },
+      onStatus(status) {
+        if (status.code !== GrpcStatus.OK) reject(new GrpcCallError(status.code, status.details));
+        else if (answer === undefined) reject(new GrpcCallError(GrpcStatus.UNIMPLEMENTED, `${address} answered OK without a response message`));
+        else resolve(answer.value);
+      },
+    }, options);
+    call.write(request);
+    call.end();
+  });
+}
+
+/** A method of a service definition from @weft/contracts/proto (`protos.services.ads.StreamAggregatedResources`). */
+export function methodOf<Req, Res>(definition: { path: string; requestSerialize(value: Req): Buffer; responseDeserialize(bytes: Buffer): Res }): GrpcMethod<Req, Res> {
+  return { path: definition.path, serialize: (m) => definition.requestSerialize(m), deserialize: (b) => definition.responseDeserialize(b) };
+}
