@@ -1,4 +1,4 @@
-import { createServer as createH2Server, type Http2Server } from "node:http2";
+import { createServer as createH2Server, sensitiveHeaders, type Http2Server, type IncomingHttpHeaders, type ServerHttp2Stream } from "node:http2";
 import { createServer as createNetServer, type AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import protobuf from "protobufjs";
@@ -28,10 +28,23 @@ afterEach(async () => {
 function collect(address: string, method: GrpcMethod<Partial<Msg>, Msg>, options = {}) {
   const messages: Msg[] = [];
   let headers = 0;
+  let statuses = 0;
   let resolveStatus!: (s: CallStatus) => void;
   const status = new Promise<CallStatus>((r) => (resolveStatus = r));
-  const call = startCall(address, method, { onHeaders: () => headers++, onMessage: (m) => messages.push(m), onStatus: resolveStatus }, options);
-  return { call, messages, status, headers: () => headers };
+  const onStatus = (s: CallStatus) => {
+    statuses++;
+    resolveStatus(s);
+  };
+  const call = startCall(address, method, { onHeaders: () => headers++, onMessage: (m) => messages.push(m), onStatus }, options);
+  return {
+    call,
+    messages,
+    status,
+    headers: () => headers,
+    get statuses() {
+      return statuses;
+    },
+  };
 }
 
 describe("gRPC calls to a grpc-js server", () => {
@@ -42,6 +55,8 @@ describe("gRPC calls to a grpc-js server", () => {
     c.call.write({ text: "b".repeat(100_000), count: 2 }); // spans several DATA frames
     c.call.end();
     expect((await c.status).code).toBe(GrpcStatus.OK);
+    await new Promise((r) => setImmediate(r));
+    expect(c.statuses).toBe(1);
     expect(c.headers()).toBe(1);
     expect(c.messages.map((m) => [m.text.slice(0, 4), m.text.length, m.count])).toEqual([["re:a", 4, 1], ["re:b", 100_003, 2]]);
   });
@@ -84,8 +99,6 @@ describe("gRPC calls to a grpc-js server", () => {
     expect((await c.status).code).toBe(GrpcStatus.CANCELLED);
     await vi.waitFor(() => expect(server!.cancelled).toBe(1));
     c.call.write({ text: "after" }); // ignored, no throw
-    c.call.end();
-    c.call.end();
   });
 
   it("is UNAVAILABLE, naming the address, when nothing listens there", async () => {
@@ -130,9 +143,83 @@ describe("gRPC calls to a grpc-js server", () => {
     await new Promise<void>((r) => h2!.listen(0, "127.0.0.1", r));
     const address = `127.0.0.1:${(h2.address() as AddressInfo).port}`;
     const notGrpc = await unaryCall(address, echo("Unary"), {}).catch((e: GrpcCallError) => e);
-    expect(notGrpc).toMatchObject({ code: GrpcStatus.UNIMPLEMENTED, details: `${address} answered HTTP 404 (text/plain), not gRPC` });
+    expect(notGrpc).toMatchObject({ code: GrpcStatus.UNIMPLEMENTED, details: "the server answered HTTP 404 (text/plain), not gRPC" });
     const trailersOnly = await unaryCall(address, echo("Bidi"), {}).catch((e: GrpcCallError) => e);
     expect(trailersOnly).toMatchObject({ code: 3, details: "bad field é" });
+  });
+});
+
+/** A node:http2 server answering every stream with `answer`; counts the connections that have closed. */
+async function h2Server(answer: (stream: ServerHttp2Stream, headers: IncomingHttpHeaders) => void) {
+  let closed = 0;
+  h2 = createH2Server();
+  h2.on("session", (session) => session.on("close", () => closed++));
+  h2.on("stream", answer);
+  await new Promise<void>((r) => h2!.listen(0, "127.0.0.1", r));
+  return { address: `127.0.0.1:${(h2.address() as AddressInfo).port}`, closed: () => closed };
+}
+
+describe("gRPC calls, the wire and the edge cases", () => {
+  it("sends gRPC's request fields, grpc-timeout from the deadline, metadata, and secrets never indexed", async () => {
+    let seen: IncomingHttpHeaders | undefined;
+    const server = await h2Server((stream, headers) => {
+      seen = headers;
+      stream.respond({ ":status": 200, "content-type": "application/grpc" }, { waitForTrailers: true });
+      stream.on("wantTrailers", () => stream.sendTrailers({ "grpc-status": "0" }));
+      stream.end(frameMessage(MsgType.encode({ text: "ok" }).finish()));
+    });
+    const res = await unaryCall(server.address, echo("Unary"), { text: "q" }, { timeoutMs: 2_500, metadata: { authorization: "Bearer weft_jt_secret" }, sensitive: ["authorization"] });
+    expect(res.text).toBe("ok");
+    expect(seen).toMatchObject({ ":method": "POST", ":path": "/weft.test.Echo/Unary", "content-type": "application/grpc", te: "trailers", "grpc-timeout": "2500m", authorization: "Bearer weft_jt_secret" });
+    expect(seen![sensitiveHeaders as unknown as string]).toContain("authorization");
+    await vi.waitFor(() => expect(server.closed()).toBe(1)); // the call's connection is closed with it
+  });
+
+  it("ends OK when the server finishes a bidi call while this side still sends, and closes the connection", async () => {
+    const server = await h2Server((stream) => {
+      stream.respond({ ":status": 200, "content-type": "application/grpc", "grpc-status": "0" }, { endStream: true });
+    });
+    const c = collect(server.address, echo("Bidi"));
+    c.call.write({ text: "a" });
+    expect((await c.status).code).toBe(GrpcStatus.OK);
+    c.call.write({ text: "b" });
+    await vi.waitFor(() => expect(server.closed()).toBe(1));
+  });
+
+  it("ignores write() after end() while the call is still open", async () => {
+    server = await startGrpcEcho();
+    const c = collect(`127.0.0.1:${server.port}`, echo("Bidi"));
+    c.call.write({ text: "a" });
+    c.call.end();
+    c.call.write({ text: "late" }); // must not push after the body's end (an unhandled stream error)
+    c.call.end();
+    expect((await c.status).code).toBe(GrpcStatus.OK);
+    expect(c.messages.map((m) => m.text)).toEqual(["re:a"]);
+  });
+
+  it("is INTERNAL when the server ends without a grpc-status or in the middle of a message", async () => {
+    const server = await h2Server((stream, headers) => {
+      stream.respond({ ":status": 200, "content-type": "application/grpc" });
+      const one = frameMessage(MsgType.encode({ text: "one" }).finish());
+      stream.end(headers[":path"] === "/weft.test.Echo/Unary" ? one : one.subarray(0, 4));
+    });
+    const noStatus = collect(server.address, echo("Unary"));
+    expect(await noStatus.status).toEqual({ code: GrpcStatus.INTERNAL, details: "the server ended the call without a grpc-status" });
+    expect(noStatus.messages.map((m) => m.text)).toEqual(["one"]);
+    const cut = collect(server.address, echo("Bidi"));
+    expect(await cut.status).toMatchObject({ code: GrpcStatus.INTERNAL });
+  });
+
+  it("ends the call, instead of throwing, when a request cannot be encoded; RESOURCE_EXHAUSTED for a message over the limit", async () => {
+    server = await startGrpcEcho();
+    const address = `127.0.0.1:${server.port}`;
+    const broken: GrpcMethod<Partial<Msg>, Msg> = { ...echo("Bidi"), serialize: () => { throw new Error("count: integer expected"); } };
+    const c = collect(address, broken);
+    expect(() => c.call.write({ text: "x" })).not.toThrow();
+    expect(await c.status).toEqual({ code: GrpcStatus.INTERNAL, details: "a request message cannot be encoded: count: integer expected" });
+    const big = collect(address, echo("Bidi"), { maxMessageBytes: 8 });
+    big.call.write({ text: "more than eight bytes" });
+    expect(await big.status).toMatchObject({ code: GrpcStatus.RESOURCE_EXHAUSTED });
   });
 });
 

@@ -79,6 +79,39 @@ export function describeStatus(status: CallStatus): string {
   return status.details ? `${statusName(status.code)}: ${status.details}` : statusName(status.code);
 }
 
+const MAX_STATUS = 16; // UNAUTHENTICATED: a higher grpc-status is UNKNOWN
+
+/** A stream reset by RST_STREAM `code` as gRPC names it (gRPC over HTTP/2, "Errors"). */
+function statusOfReset(code: number): number {
+  switch (code) {
+    case H2Error.RefusedStream:
+      return GrpcStatus.UNAVAILABLE;
+    case H2Error.Cancel:
+      return GrpcStatus.CANCELLED;
+    case H2Error.EnhanceYourCalm:
+      return GrpcStatus.RESOURCE_EXHAUSTED;
+    case H2Error.InadequateSecurity:
+      return GrpcStatus.PERMISSION_DENIED;
+    default:
+      return GrpcStatus.INTERNAL;
+  }
+}
+
+/**
+ * Runs a caller's handler. A handler that throws is a bug of the caller's: it surfaces as an
+ * uncaught exception, as it would from a grpc-js listener, instead of being taken for a failure
+ * of the connection it happened to run under.
+ */
+function surface(fn: () => void): void {
+  try {
+    fn();
+  } catch (err) {
+    process.nextTick(() => {
+      throw err;
+    });
+  }
+}
+
 /** `host:port` or `[v6]:port` (what WEFT_CONTROLLER accepts). */
 export function parseAddress(address: string): { host: string; port: number } {
   const at = address.lastIndexOf(":");
@@ -113,11 +146,11 @@ export function startCall<Req, Res>(address: string, method: GrpcMethod<Req, Res
     if (finished) return;
     finished = true;
     deadline?.cancel();
-    if (code !== GrpcStatus.OK) stream?.cancel(H2Error.Cancel);
+    // Whatever this side still had to send is moot (a no-op when the stream is already closed both ways).
+    stream?.cancel(H2Error.Cancel);
     source.destroy();
-    if (code === GrpcStatus.OK) session?.close();
-    else session?.destroy();
-    handlers.onStatus({ code, details });
+    session?.destroy(); // GOAWAY, then the connection closes: it served this call only
+    surface(() => handlers.onStatus({ code, details }));
   }
 
   let target: { host: string; port: number };
@@ -143,7 +176,10 @@ export function startCall<Req, Res>(address: string, method: GrpcMethod<Req, Res
 
   request.response.then(
     (response) => onResponse(response),
-    (err: Error) => finish(GrpcStatus.UNAVAILABLE, err.message.includes(address) ? err.message : `${address}: ${err.message}`),
+    (err: Error) => {
+      const rst = request.stream.rstCode;
+      finish(rst === undefined ? GrpcStatus.UNAVAILABLE : statusOfReset(rst), err.message);
+    },
   );
 
   function onResponse(response: ClientResponse): void {
@@ -156,17 +192,18 @@ export function startCall<Req, Res>(address: string, method: GrpcMethod<Req, Res
       if (body !== null && !Buffer.isBuffer(body)) body.destroy();
       // A trailers-only answer can still carry a grpc-status; otherwise gRPC's HTTP mapping.
       if (headers["grpc-status"] !== undefined) return statusFrom(headers);
-      return finish(grpcStatusOf(undefined, response.status), `${address} answered HTTP ${response.status}${headers["content-type"] ? ` (${String(headers["content-type"])})` : ""}, not gRPC`);
+      return finish(grpcStatusOf(undefined, response.status), `the server answered HTTP ${response.status}${headers["content-type"] ? ` (${String(headers["content-type"])})` : ""}, not gRPC`);
     }
     if (body === null) return statusFrom(headers); // trailers-only
-    handlers.onHeaders?.();
+    if (handlers.onHeaders) surface(handlers.onHeaders);
     const reader = new MessageReader(options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE);
     const deliver = (chunk: Buffer): boolean => {
       let messages: Buffer[];
       try {
         messages = reader.push(chunk);
       } catch (err) {
-        finish(GrpcStatus.INTERNAL, `${address}: ${(err as FramingError).message}`);
+        const framing = err as FramingError;
+        finish(framing.tooLarge ? GrpcStatus.RESOURCE_EXHAUSTED : GrpcStatus.INTERNAL, framing.message);
         return false;
       }
       for (const bytes of messages) {
@@ -175,16 +212,16 @@ export function startCall<Req, Res>(address: string, method: GrpcMethod<Req, Res
         try {
           message = method.deserialize(bytes);
         } catch (err) {
-          finish(GrpcStatus.INTERNAL, `${address}: a response message cannot be decoded: ${(err as Error).message}`);
+          finish(GrpcStatus.INTERNAL, `a response message cannot be decoded: ${(err as Error).message}`);
           return false;
         }
-        handlers.onMessage(message);
+        surface(() => handlers.onMessage(message));
       }
       return !finished;
     };
     if (Buffer.isBuffer(body)) {
       // The whole body with the headers and no trailers: the server ended without a status.
-      if (deliver(body)) finish(GrpcStatus.INTERNAL, `${address} ended the call without a grpc-status`);
+      if (deliver(body)) finish(GrpcStatus.INTERNAL, "the server ended the call without a grpc-status");
       return;
     }
     let trailers: IncomingHttpHeaders | undefined;
@@ -193,28 +230,35 @@ export function startCall<Req, Res>(address: string, method: GrpcMethod<Req, Res
     });
     body.once("trailers", (t: IncomingHttpHeaders) => (trailers = t));
     body.once("end", () => {
-      if (reader.pending > 0) return finish(GrpcStatus.INTERNAL, `${address} ended the call in the middle of a message`);
-      if (trailers === undefined) return finish(GrpcStatus.INTERNAL, `${address} ended the call without a grpc-status`);
+      if (reader.pending > 0) return finish(GrpcStatus.INTERNAL, "the server ended the call in the middle of a message");
+      if (trailers === undefined) return finish(GrpcStatus.INTERNAL, "the server ended the call without a grpc-status");
       statusFrom(trailers);
     });
     body.once("error", (err: Error) => {
       const code = (body as { rstCode?: number }).rstCode;
-      finish(code === H2Error.Cancel ? GrpcStatus.CANCELLED : GrpcStatus.UNAVAILABLE, `${address}: ${err.message}`);
+      finish(code === undefined ? GrpcStatus.UNAVAILABLE : statusOfReset(code), err.message);
     });
   }
 
   function statusFrom(fields: IncomingHttpHeaders): void {
     const raw = fields["grpc-status"];
     const code = typeof raw === "string" && /^\d+$/.test(raw) ? Number(raw) : undefined;
-    if (code === undefined) return finish(GrpcStatus.INTERNAL, `${address} ended the call with a grpc-status of ${JSON.stringify(raw ?? null)}`);
-    finish(code, decodeGrpcMessage(fields["grpc-message"]));
+    if (code === undefined) return finish(GrpcStatus.INTERNAL, `the server ended the call with a grpc-status of ${JSON.stringify(raw ?? null)}`);
+    finish(code <= MAX_STATUS ? code : GrpcStatus.UNKNOWN, decodeGrpcMessage(fields["grpc-message"]));
   }
 
   let ended = false;
   return {
     write(message) {
       if (finished || ended) return;
-      source.push(frameMessage(method.serialize(message)));
+      let bytes: Uint8Array;
+      try {
+        bytes = method.serialize(message);
+      } catch (err) {
+        finish(GrpcStatus.INTERNAL, `a request message cannot be encoded: ${(err as Error).message}`);
+        return;
+      }
+      source.push(frameMessage(bytes));
     },
     end() {
       if (finished || ended) return;
@@ -247,7 +291,7 @@ export function unaryCall<Req, Res>(address: string, method: GrpcMethod<Req, Res
       },
       onStatus(status) {
         if (status.code !== GrpcStatus.OK) reject(new GrpcCallError(status.code, status.details));
-        else if (answer === undefined) reject(new GrpcCallError(GrpcStatus.UNIMPLEMENTED, `${address} answered OK without a response message`));
+        else if (answer === undefined) reject(new GrpcCallError(GrpcStatus.UNIMPLEMENTED, "the server answered OK without a response message"));
         else resolve(answer.value);
       },
     }, options);

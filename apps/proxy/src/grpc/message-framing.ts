@@ -14,7 +14,15 @@ export function frameMessage(message: Uint8Array): Buffer {
 }
 
 /** A body that does not frame as gRPC messages; the message says why. */
-export class FramingError extends Error {}
+export class FramingError extends Error {
+  constructor(
+    message: string,
+    /** A message over the size limit (RESOURCE_EXHAUSTED), rather than a malformed one. */
+    readonly tooLarge = false,
+  ) {
+    super(message);
+  }
+}
 
 /** Reassembles messages from body chunks. */
 export class MessageReader {
@@ -40,7 +48,7 @@ export class MessageReader {
         throw new FramingError(head[0] === 1 ? "the message is compressed, and this client asked for no compression" : `the message's compressed flag is ${head[0]}, not 0 or 1`);
       }
       const length = head.readUInt32BE(1);
-      if (length > this.maxMessageBytes) throw new FramingError(`a message of ${length} bytes is over the ${this.maxMessageBytes}-byte limit`);
+      if (length > this.maxMessageBytes) throw new FramingError(`a message of ${length} bytes is over the ${this.maxMessageBytes}-byte limit`, true);
       if (this.buffered < PREFIX + length) break;
       const whole = this.take(PREFIX + length);
       out.push(whole.subarray(PREFIX));
