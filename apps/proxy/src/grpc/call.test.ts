@@ -1,12 +1,17 @@
-import { createServer as createH2Server, sensitiveHeaders, type Http2Server, type IncomingHttpHeaders, type ServerHttp2Stream } from "node:http2";
+import "reflect-metadata";
+import { webcrypto } from "node:crypto";
+import { createSecureServer, createServer as createH2Server, sensitiveHeaders, type Http2Server, type IncomingHttpHeaders, type ServerHttp2Stream } from "node:http2";
 import { createServer as createNetServer, type AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
+import { createServer as createTlsServer } from "node:tls";
+import * as x509 from "@peculiar/x509";
 import protobuf from "protobufjs";
 import { createFakeClock } from "@weft/test-kit";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { startGrpcEcho, type GrpcEcho, type Msg } from "../../test/support/grpc-echo";
 import { GrpcStatus } from "../core/grpc";
 import { startCall, unaryCall, decodeGrpcMessage, GrpcCallError, type CallStatus, type GrpcMethod } from "./call";
+import { GrpcChannel } from "./channel";
 import { frameMessage, MessageReader } from "./message-framing";
 
 const MsgType = protobuf.loadSync(fileURLToPath(new URL("../../test/support/echo.proto", import.meta.url))).lookupType("weft.test.Msg");
@@ -220,6 +225,69 @@ describe("gRPC calls, the wire and the edge cases", () => {
     const big = collect(address, echo("Bidi"), { maxMessageBytes: 8 });
     big.call.write({ text: "more than eight bytes" });
     expect(await big.status).toMatchObject({ code: GrpcStatus.RESOURCE_EXHAUSTED });
+  });
+});
+
+/** A self-signed certificate for 127.0.0.1 (its own trust anchor). */
+async function selfSigned(): Promise<{ key: string; cert: string }> {
+  const alg = { name: "ECDSA", namedCurve: "P-256", hash: "SHA-256" } as const;
+  const keys = (await webcrypto.subtle.generateKey(alg, true, ["sign", "verify"])) as webcrypto.CryptoKeyPair;
+  const cert = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: "01",
+    name: "CN=collector",
+    notBefore: new Date(Date.now() - 60_000),
+    notAfter: new Date(Date.now() + 3_600_000),
+    keys,
+    signingAlgorithm: alg,
+    extensions: [new x509.SubjectAlternativeNameExtension([{ type: "ip", value: "127.0.0.1" }])],
+  });
+  const der = Buffer.from(await webcrypto.subtle.exportKey("pkcs8", keys.privateKey));
+  return { key: `-----BEGIN PRIVATE KEY-----\n${der.toString("base64")}\n-----END PRIVATE KEY-----\n`, cert: cert.toString("pem") };
+}
+
+describe("gRPC over TLS", () => {
+  it("verifies the server and negotiates HTTP/2 by ALPN", async () => {
+    const { key, cert } = await selfSigned();
+    const secure = createSecureServer({ key, cert });
+    secure.on("stream", (stream) => {
+      stream.respond({ ":status": 200, "content-type": "application/grpc" }, { waitForTrailers: true });
+      stream.on("wantTrailers", () => stream.sendTrailers({ "grpc-status": "0" }));
+      stream.end(frameMessage(MsgType.encode({ text: "over tls" }).finish()));
+    });
+    const http1Only = createTlsServer({ key, cert }, (socket) => socket.end()); // TLS without ALPN (an HTTP/1.1 server)
+    await Promise.all([secure, http1Only].map((srv) => new Promise<void>((r) => srv.listen(0, "127.0.0.1", r))));
+    try {
+      const address = `127.0.0.1:${(secure.address() as AddressInfo).port}`;
+      expect(await unaryCall(address, echo("Unary"), {}, { tls: { ca: cert } })).toMatchObject({ text: "over tls" });
+      // Not trusted: the system's roots do not include it.
+      const untrusted = await unaryCall(address, echo("Unary"), {}, { tls: {} }).catch((e: GrpcCallError) => e);
+      expect(untrusted).toMatchObject({ code: GrpcStatus.UNAVAILABLE, details: expect.stringContaining("self-signed certificate") });
+      const h1 = `127.0.0.1:${(http1Only.address() as AddressInfo).port}`;
+      const noH2 = await unaryCall(h1, echo("Unary"), {}, { tls: { ca: cert } }).catch((e: GrpcCallError) => e);
+      expect(noH2).toMatchObject({ code: GrpcStatus.UNAVAILABLE, details: `${h1} did not negotiate HTTP/2 over TLS (ALPN h2)` });
+    } finally {
+      await Promise.all([secure, http1Only].map((srv) => new Promise<void>((r) => srv.close(() => r()))));
+    }
+  });
+});
+
+describe("a shared channel", () => {
+  it("carries successive calls on one connection and opens another once it has closed", async () => {
+    let connections = 0;
+    const server = await h2Server((stream) => {
+      stream.respond({ ":status": 200, "content-type": "application/grpc" }, { waitForTrailers: true });
+      stream.on("wantTrailers", () => stream.sendTrailers({ "grpc-status": "0" }));
+      stream.end(frameMessage(MsgType.encode({ text: "ok" }).finish()));
+    });
+    h2!.on("session", () => connections++);
+    const channel = new GrpcChannel(server.address);
+    for (let i = 0; i < 3; i++) await unaryCall(channel, echo("Unary"), {});
+    expect(connections).toBe(1);
+    channel.close();
+    await vi.waitFor(() => expect(server.closed()).toBe(1));
+    await unaryCall(channel, echo("Unary"), {});
+    expect(connections).toBe(2);
+    channel.close();
   });
 });
 

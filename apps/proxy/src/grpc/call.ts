@@ -1,18 +1,17 @@
 // The sidecar's gRPC client for the controller (ADS, the CA's Sign, the telemetry report stream),
 // on the sidecar's own HTTP/2 client session — as Envoy's "envoy_grpc" client runs on Envoy's own
-// codec. Each call has a cleartext HTTP/2 connection of its own, opened for it and closed with it
-// (the controller's calls are few and long-lived; a dead connection then fails exactly one call,
-// whose owner retries with its own backoff). Messages are length-prefixed (message-framing.ts);
+// codec; also OTLP span export. A call runs on a channel (channel.ts) it is given, or on a connection
+// of its own, opened for it and closed with it (the controller's calls are few and long-lived; a
+// dead connection then fails exactly one call, whose owner retries with its own backoff). Messages are length-prefixed (message-framing.ts);
 // the call ends with exactly one status: the server's grpc-status, or one derived from what failed
 // (unreachable, reset, deadline) the way gRPC's own clients name it.
-import { connect } from "node:net";
 import { Readable } from "node:stream";
 import type { IncomingHttpHeaders } from "node:http";
 import { systemClock, type Clock } from "../core/clock";
 import { GrpcStatus, grpcStatusOf, isGrpcContentType } from "../core/grpc";
-import { ClientSession } from "../http2/client-session";
 import type { ClientResponse } from "../http2/client-stream";
 import { H2Error } from "../http2/frames";
+import { GrpcChannel, type ChannelOptions } from "./channel";
 import { FramingError, frameMessage, MessageReader } from "./message-framing";
 
 /** One method of a service: its HTTP/2 path and its message codecs. */
@@ -36,15 +35,13 @@ export interface CallHandlers<Res> {
   onStatus(status: CallStatus): void;
 }
 
-export interface CallOptions {
+export interface CallOptions extends Omit<ChannelOptions, "idleTimeoutMs"> {
   /** Request metadata (lower-case names), e.g. `authorization`. */
   metadata?: Record<string, string>;
   /** Metadata names to send never indexed by HPACK (secrets: never in a compression table). */
   sensitive?: readonly string[];
   /** Deadline of the whole call, ms from now; sent as `grpc-timeout` and enforced here too. */
   timeoutMs?: number;
-  /** How long connecting may take, ms (default 10 s). */
-  connectTimeoutMs?: number;
   /** Largest message accepted (default 16 MiB: an xDS response for thousands of services). */
   maxMessageBytes?: number;
   clock?: Clock;
@@ -59,10 +56,7 @@ export interface GrpcCall<Req> {
   cancel(): void;
 }
 
-const STREAM_WINDOW = 4 * 1024 * 1024;
-const SESSION_WINDOW = 8 * 1024 * 1024;
 const DEFAULT_MAX_MESSAGE = 16 * 1024 * 1024;
-const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 const USER_AGENT = "weft-proxy";
 
 /** Status names, for messages (`UNAVAILABLE`, …). */
@@ -112,16 +106,6 @@ function surface(fn: () => void): void {
   }
 }
 
-/** `host:port` or `[v6]:port` (what WEFT_CONTROLLER accepts). */
-export function parseAddress(address: string): { host: string; port: number } {
-  const at = address.lastIndexOf(":");
-  const port = Number(address.slice(at + 1));
-  let host = address.slice(0, at);
-  if (host.startsWith("[") && host.endsWith("]")) host = host.slice(1, -1);
-  if (at <= 0 || host === "" || !Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`"${address}" is not host:port`);
-  return { host, port };
-}
-
 /** grpc-message is percent-encoded UTF-8; a malformed escape is left as it came. */
 export function decodeGrpcMessage(value: string | string[] | undefined): string {
   if (typeof value !== "string" || value === "") return "";
@@ -133,12 +117,17 @@ export function decodeGrpcMessage(value: string | string[] | undefined): string 
   }
 }
 
-/** Starts a call (any of unary, client, server or bidi streaming: the method's shape is the caller's). */
-export function startCall<Req, Res>(address: string, method: GrpcMethod<Req, Res>, handlers: CallHandlers<Res>, options: CallOptions = {}): GrpcCall<Req> {
+/**
+ * Starts a call (any of unary, client, server or bidi streaming: the method's shape is the caller's)
+ * on `target`: a channel to share, or an address (host:port) for a connection of the call's own.
+ */
+export function startCall<Req, Res>(target: string | GrpcChannel, method: GrpcMethod<Req, Res>, handlers: CallHandlers<Res>, options: CallOptions = {}): GrpcCall<Req> {
   const clock = options.clock ?? systemClock;
   let finished = false;
   let deadline: { cancel(): void } | undefined;
-  let session: ClientSession | undefined;
+  let channel: GrpcChannel | undefined;
+  const ownChannel = typeof target === "string";
+  const address = typeof target === "string" ? target : target.address;
   let stream: { cancel(code?: number): void } | undefined;
   const source = new Readable({ read() {} });
 
@@ -149,25 +138,19 @@ export function startCall<Req, Res>(address: string, method: GrpcMethod<Req, Res
     // Whatever this side still had to send is moot (a no-op when the stream is already closed both ways).
     stream?.cancel(H2Error.Cancel);
     source.destroy();
-    session?.destroy(); // GOAWAY, then the connection closes: it served this call only
+    if (ownChannel) channel?.close(); // GOAWAY, then the connection closes: it served this call only
     surface(() => handlers.onStatus({ code, details }));
   }
 
-  let target: { host: string; port: number };
   try {
-    target = parseAddress(address);
+    channel = typeof target === "string" ? new GrpcChannel(target, options) : target;
   } catch (err) {
     queueMicrotask(() => finish(GrpcStatus.UNAVAILABLE, (err as Error).message));
     return { write() {}, end() {}, cancel: () => finish(GrpcStatus.CANCELLED, "cancelled by the sidecar") };
   }
+  const session = channel.session();
 
-  const socket = connect({ host: target.host, port: target.port, noDelay: true });
-  const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
-  socket.setTimeout(connectTimeoutMs, () => socket.destroy(new Error(`connecting to ${address} took over ${connectTimeoutMs} ms`)));
-  socket.once("connect", () => socket.setTimeout(0));
-  session = new ClientSession(socket, { streamWindow: STREAM_WINDOW, sessionWindow: SESSION_WINDOW, idleTimeoutMs: 2 ** 31 - 1 });
-
-  const fields = [":method", "POST", ":scheme", "http", ":authority", address, ":path", method.path, "content-type", "application/grpc", "te", "trailers", "user-agent", USER_AGENT];
+  const fields = [":method", "POST", ":scheme", channel.secure ? "https" : "http", ":authority", address, ":path", method.path, "content-type", "application/grpc", "te", "trailers", "user-agent", USER_AGENT];
   if (options.timeoutMs !== undefined) fields.push("grpc-timeout", `${Math.max(1, Math.ceil(options.timeoutMs))}m`);
   for (const [name, value] of Object.entries(options.metadata ?? {})) fields.push(name, value);
   const request = session.request(fields, source, options.sensitive);
@@ -282,10 +265,10 @@ export class GrpcCallError extends Error {
 }
 
 /** One request, one response. Rejects with GrpcCallError. */
-export function unaryCall<Req, Res>(address: string, method: GrpcMethod<Req, Res>, request: Req, options: CallOptions = {}): Promise<Res> {
+export function unaryCall<Req, Res>(target: string | GrpcChannel, method: GrpcMethod<Req, Res>, request: Req, options: CallOptions = {}): Promise<Res> {
   return new Promise<Res>((resolve, reject) => {
     let answer: { value: Res } | undefined;
-    const call = startCall(address, method, {
+    const call = startCall(target, method, {
       onMessage(message) {
         if (answer === undefined) answer = { value: message };
       },

@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo } from "node:net";
 import { BasicTracerProvider } from "@opentelemetry/sdk-trace-base";
 import { describe, expect, it } from "vitest";
 import { createSpanProcessors, type ExportCounters } from "./span-export";
@@ -13,6 +14,22 @@ describe("span export", () => {
       await expect(processors[0]!.forceFlush()).rejects.toThrow("Could not parse user-provided export URL");
       expect(counters).toEqual({ exported: 0, dropped: 0, failed: expected });
     }
+    await Promise.all(processors.map((p) => p.shutdown()));
+  });
+});
+
+describe("OTLP/gRPC export", () => {
+  it("a batch to an endpoint where nothing listens fails, is counted, and says where it went", async () => {
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, "127.0.0.1", r));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((r) => closed.close(() => r()));
+    const counters: ExportCounters = { exported: 0, dropped: 0, failed: 0 };
+    const processors = createSpanProcessors([{ protocol: "grpc", url: `http://127.0.0.1:${port}` }], counters, { scheduledDelayMs: 60_000 });
+    const tracer = new BasicTracerProvider({ spanProcessors: processors }).getTracer("test");
+    tracer.startSpan("request").end();
+    await expect(processors[0]!.forceFlush()).rejects.toThrow(`OTLP export to 127.0.0.1:${port}: UNAVAILABLE: connect ECONNREFUSED 127.0.0.1:${port}`);
+    expect(counters).toEqual({ exported: 0, dropped: 0, failed: 1 });
     await Promise.all(processors.map((p) => p.shutdown()));
   });
 });

@@ -5,6 +5,7 @@
 import { createNoopMeter, type Attributes, type Counter, type Meter, type MeterProvider } from "@opentelemetry/api";
 import { BatchSpanProcessor, type BufferConfig, type ReadableSpan, type SpanExporter } from "@opentelemetry/sdk-trace-base";
 import { ExportResultCode, type ExportResult } from "@opentelemetry/core";
+import { OtlpGrpcExporter } from "./otlp-grpc-exporter";
 
 /** An OTLP destination: gRPC (`TraceService/Export`) or HTTP (protobuf POST to the URL). */
 export interface OtlpEndpoint {
@@ -37,8 +38,7 @@ const PROCESSED = "otel.sdk.processor.span.processed";
 
 async function createExporter(endpoint: OtlpEndpoint, timeoutMillis: number): Promise<SpanExporter> {
   if (endpoint.protocol === "grpc") {
-    const { OTLPTraceExporter } = await import("@opentelemetry/exporter-trace-otlp-grpc");
-    return new OTLPTraceExporter({ url: endpoint.url, timeoutMillis });
+    return new OtlpGrpcExporter(endpoint.url, timeoutMillis);
   }
   const { OTLPTraceExporter } = await import("@opentelemetry/exporter-trace-otlp-proto");
   return new OTLPTraceExporter({ url: endpoint.url, timeoutMillis });
