@@ -289,6 +289,25 @@ describe("a shared channel", () => {
     expect(connections).toBe(2);
     channel.close();
   });
+
+  it("opens a new connection after the server closed the last one", async () => {
+    let connections = 0;
+    const server = await h2Server((stream) => {
+      stream.respond({ ":status": 200, "content-type": "application/grpc" }, { waitForTrailers: true });
+      stream.on("wantTrailers", () => {
+        stream.sendTrailers({ "grpc-status": "0" });
+        stream.session?.close(); // GOAWAY once this call is done
+      });
+      stream.end(frameMessage(MsgType.encode({ text: "ok" }).finish()));
+    });
+    h2!.on("session", () => connections++);
+    const channel = new GrpcChannel(server.address);
+    await unaryCall(channel, echo("Unary"), {});
+    await vi.waitFor(() => expect(server.closed()).toBe(1));
+    expect(await unaryCall(channel, echo("Unary"), {})).toMatchObject({ text: "ok" });
+    expect(connections).toBe(2);
+    channel.close();
+  });
 });
 
 describe("message framing", () => {

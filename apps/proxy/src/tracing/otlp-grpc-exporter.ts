@@ -4,7 +4,7 @@
 // the one its exporters use); only the transport is the sidecar's, so no sidecar loads @grpc/grpc-js.
 // Batches share one connection, closed after a while without any. The serializer (OTLP's generated
 // protobuf code) loads with the first batch.
-import { ExportResultCode, type ExportResult } from "@opentelemetry/core";
+import { ExportResultCode, globalErrorHandler, type ExportResult } from "@opentelemetry/core";
 import type { ReadableSpan, SpanExporter } from "@opentelemetry/sdk-trace-base";
 import { unaryCall, type GrpcMethod } from "../grpc/call";
 import { GrpcChannel } from "../grpc/channel";
@@ -17,6 +17,7 @@ const EXPORT: GrpcMethod<Uint8Array, Buffer> = {
 
 /** A connection that has carried no batch for this long closes (a batch goes out every second or so while spans are sampled). */
 const IDLE_MS = 30_000;
+const DEADLINE_MARGIN_MS = 50;
 
 type Serializer = (typeof import("@opentelemetry/otlp-transformer"))["ProtobufTraceSerializer"];
 let serializer: Promise<Serializer> | undefined;
@@ -36,14 +37,17 @@ export class OtlpGrpcExporter implements SpanExporter {
   private readonly inFlight = new Set<Promise<void>>();
   private stopped = false;
 
-  /** `url`: `http://host:port` (plaintext) or `https://host:port` (TLS, the system's trusted roots). */
-  constructor(
-    url: string,
-    private readonly timeoutMillis: number,
-  ) {
+  private readonly deadlineMs: number;
+
+  /** `url`: `http://host:port` (plaintext) or `https://host:port` (TLS, the system's trusted roots); the scheme's port when none is given. */
+  constructor(url: string, timeoutMillis: number) {
     const parsed = new URL(url);
-    if ((parsed.protocol !== "http:" && parsed.protocol !== "https:") || parsed.port === "") throw new Error(`"${url}" is not an OTLP/gRPC endpoint (http://host:port or https://host:port)`);
-    this.channel = new GrpcChannel(parsed.host, { idleTimeoutMs: IDLE_MS, ...(parsed.protocol === "https:" ? { tls: {} } : {}) });
+    const secure = parsed.protocol === "https:";
+    if (!secure && parsed.protocol !== "http:") throw new Error(`"${url}" is not an OTLP/gRPC endpoint (http://host:port or https://host:port)`);
+    // URL drops a scheme's default port (grpcs://collector:443 arrives as https://collector:443).
+    this.channel = new GrpcChannel(`${parsed.hostname}:${parsed.port || (secure ? "443" : "80")}`, { idleTimeoutMs: IDLE_MS, ...(secure ? { tls: {} } : {}) });
+    // A little inside the processor's own export timeout, so the call's DEADLINE_EXCEEDED is what it sees.
+    this.deadlineMs = Math.max(1, timeoutMillis - DEADLINE_MARGIN_MS);
   }
 
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
@@ -52,15 +56,17 @@ export class OtlpGrpcExporter implements SpanExporter {
       .then((ser) => {
         const body = ser.serializeRequest(spans);
         if (body === undefined) throw new Error("the spans could not be encoded as OTLP");
-        return unaryCall(this.channel, EXPORT, body, { timeoutMs: this.timeoutMillis });
+        return unaryCall(this.channel, EXPORT, body, { timeoutMs: this.deadlineMs });
       })
       .then(
         // A partial success still delivered the batch; the collector's reason is not the sidecar's to act on.
         () => resultCallback({ code: ExportResultCode.SUCCESS }),
-        (error: Error) => {
-          resultCallback({ code: ExportResultCode.FAILED, error: new Error(`OTLP export to ${this.channel.address}: ${error.message}`) });
+        (error: unknown) => {
+          resultCallback({ code: ExportResultCode.FAILED, error: new Error(`OTLP export to ${this.channel.address}: ${(error as Error | undefined)?.message ?? String(error)}`) });
         },
-      );
+      )
+      // A throwing resultCallback is the processor's; never an unhandled rejection here.
+      .catch(globalErrorHandler);
     this.inFlight.add(sent);
     void sent.finally(() => this.inFlight.delete(sent));
   }

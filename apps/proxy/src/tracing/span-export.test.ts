@@ -32,4 +32,13 @@ describe("OTLP/gRPC export", () => {
     expect(counters).toEqual({ exported: 0, dropped: 0, failed: 1 });
     await Promise.all(processors.map((p) => p.shutdown()));
   });
+
+  it("an endpoint without a port uses its scheme's (grpcs://collector arrives as https://collector)", async () => {
+    const counters: ExportCounters = { exported: 0, dropped: 0, failed: 0 };
+    const processors = createSpanProcessors([{ protocol: "grpc", url: "https://127.0.0.1" }], counters, { scheduledDelayMs: 60_000 });
+    new BasicTracerProvider({ spanProcessors: processors }).getTracer("test").startSpan("request").end();
+    // Nothing listens on 443 here: refused, but sent to the right place.
+    await expect(processors[0]!.forceFlush()).rejects.toThrow("OTLP export to 127.0.0.1:443: UNAVAILABLE:");
+    await Promise.all(processors.map((p) => p.shutdown()));
+  });
 });
