@@ -1,10 +1,11 @@
-// The sidecar's gRPC client for the controller (ADS, the CA's Sign, the telemetry report stream),
-// on the sidecar's own HTTP/2 client session — as Envoy's "envoy_grpc" client runs on Envoy's own
-// codec; also OTLP span export. A call runs on a channel (channel.ts) it is given, or on a connection
-// of its own, opened for it and closed with it (the controller's calls are few and long-lived; a
-// dead connection then fails exactly one call, whose owner retries with its own backoff). Messages are length-prefixed (message-framing.ts);
-// the call ends with exactly one status: the server's grpc-status, or one derived from what failed
-// (unreachable, reset, deadline) the way gRPC's own clients name it.
+// The sidecar's gRPC client — the controller's calls (ADS, the CA's Sign, the telemetry report
+// stream) and OTLP span export — on the sidecar's own HTTP/2 client session, as Envoy's
+// "envoy_grpc" client runs on Envoy's own codec. A call runs on a channel (channel.ts) it is given,
+// or on a connection of its own, opened for it and closed with it (the controller's calls are few
+// and long-lived; a dead connection then fails exactly one call, whose owner retries with its own
+// backoff). Messages are length-prefixed (message-framing.ts); the call ends with exactly one
+// status: the server's grpc-status, or one derived from what failed (unreachable, reset, deadline)
+// the way gRPC's own clients name it.
 import { Readable } from "node:stream";
 import type { IncomingHttpHeaders } from "node:http";
 import { systemClock, type Clock } from "../core/clock";
@@ -52,7 +53,7 @@ export interface GrpcCall<Req> {
   write(message: Req): void;
   /** No more messages from this side (half-close). */
   end(): void;
-  /** Abandons the call: RST_STREAM CANCEL, the connection closed, status CANCELLED. */
+  /** Abandons the call: RST_STREAM CANCEL (and its own connection closed), status CANCELLED. */
   cancel(): void;
 }
 
