@@ -11,6 +11,7 @@ import type { IncomingHttpHeaders } from "node:http";
 import { systemClock, type Clock } from "../core/clock";
 import { GrpcStatus, grpcStatusOf, isGrpcContentType } from "../core/grpc";
 import type { ClientResponse } from "../http2/client-stream";
+import { wasNotProcessed } from "../http2/client-session";
 import { H2Error } from "../http2/frames";
 import { GrpcChannel, type ChannelOptions } from "./channel";
 import { FramingError, frameMessage, MessageReader } from "./message-framing";
@@ -26,6 +27,8 @@ export interface CallStatus {
   /** google.rpc.Code (0 = OK). */
   code: number;
   details: string;
+  /** The server refused the call before processing it (GOAWAY, REFUSED_STREAM): safe to send again. */
+  notProcessed?: boolean;
 }
 
 export interface CallHandlers<Res> {
@@ -132,7 +135,7 @@ export function startCall<Req, Res>(target: string | GrpcChannel, method: GrpcMe
   let stream: { cancel(code?: number): void } | undefined;
   const source = new Readable({ read() {} });
 
-  function finish(code: number, details: string): void {
+  function finish(code: number, details: string, notProcessed = false): void {
     if (finished) return;
     finished = true;
     deadline?.cancel();
@@ -140,7 +143,7 @@ export function startCall<Req, Res>(target: string | GrpcChannel, method: GrpcMe
     stream?.cancel(H2Error.Cancel);
     source.destroy();
     if (ownChannel) channel?.close(); // GOAWAY, then the connection closes: it served this call only
-    surface(() => handlers.onStatus({ code, details }));
+    surface(() => handlers.onStatus(notProcessed ? { code, details, notProcessed } : { code, details }));
   }
 
   try {
@@ -162,7 +165,8 @@ export function startCall<Req, Res>(target: string | GrpcChannel, method: GrpcMe
     (response) => onResponse(response),
     (err: Error) => {
       const rst = request.stream.rstCode;
-      finish(rst === undefined ? GrpcStatus.UNAVAILABLE : statusOfReset(rst), err.message);
+      const refused = wasNotProcessed(err);
+      finish(rst === undefined || refused ? GrpcStatus.UNAVAILABLE : statusOfReset(rst), err.message, refused);
     },
   );
 
@@ -260,6 +264,8 @@ export class GrpcCallError extends Error {
   constructor(
     readonly code: number,
     readonly details: string,
+    /** Refused before the server processed it: safe to send again (on a new connection). */
+    readonly notProcessed = false,
   ) {
     super(`${statusName(code)}: ${details}`);
   }
@@ -274,7 +280,7 @@ export function unaryCall<Req, Res>(target: string | GrpcChannel, method: GrpcMe
         if (answer === undefined) answer = { value: message };
       },
       onStatus(status) {
-        if (status.code !== GrpcStatus.OK) reject(new GrpcCallError(status.code, status.details));
+        if (status.code !== GrpcStatus.OK) reject(new GrpcCallError(status.code, status.details, status.notProcessed));
         else if (answer === undefined) reject(new GrpcCallError(GrpcStatus.UNIMPLEMENTED, "the server answered OK without a response message"));
         else resolve(answer.value);
       },

@@ -6,7 +6,7 @@
 // protobuf code) loads with the first batch.
 import { ExportResultCode, globalErrorHandler, type ExportResult } from "@opentelemetry/core";
 import type { ReadableSpan, SpanExporter } from "@opentelemetry/sdk-trace-base";
-import { unaryCall, type GrpcMethod } from "../grpc/call";
+import { GrpcCallError, unaryCall, type GrpcMethod } from "../grpc/call";
 import { GrpcChannel } from "../grpc/channel";
 
 const EXPORT: GrpcMethod<Uint8Array, Buffer> = {
@@ -56,7 +56,14 @@ export class OtlpGrpcExporter implements SpanExporter {
       .then((ser) => {
         const body = ser.serializeRequest(spans);
         if (body === undefined) throw new Error("the spans could not be encoded as OTLP");
-        return unaryCall(this.channel, EXPORT, body, { timeoutMs: this.deadlineMs });
+        const started = performance.now();
+        const send = () => unaryCall(this.channel, EXPORT, body, { timeoutMs: Math.max(1, Math.round(this.deadlineMs - (performance.now() - started))) });
+        // Refused unprocessed (REFUSED_STREAM, or the collector's GOAWAY as a controller restarts —
+        // then on a new connection): once more, as grpc-js does transparently.
+        return send().catch((err: unknown) => {
+          if (err instanceof GrpcCallError && err.notProcessed) return send();
+          throw err;
+        });
       })
       .then(
         // A partial success still delivered the batch; the collector's reason is not the sidecar's to act on.

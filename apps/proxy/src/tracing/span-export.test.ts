@@ -1,4 +1,5 @@
 import { createServer, type AddressInfo } from "node:net";
+import { constants, createServer as createH2Server } from "node:http2";
 import { BasicTracerProvider } from "@opentelemetry/sdk-trace-base";
 import { describe, expect, it } from "vitest";
 import { createSpanProcessors, type ExportCounters } from "./span-export";
@@ -40,5 +41,27 @@ describe("OTLP/gRPC export", () => {
     // Nothing listens on 443 here: refused, but sent to the right place.
     await expect(processors[0]!.forceFlush()).rejects.toThrow("OTLP export to 127.0.0.1:443: UNAVAILABLE:");
     await Promise.all(processors.map((p) => p.shutdown()));
+  });
+
+  it("a batch the collector refused unprocessed (REFUSED_STREAM) is sent again", async () => {
+    let streams = 0;
+    let exports = 0;
+    const collector = createH2Server();
+    collector.on("stream", (stream) => {
+      if (++streams === 1) return stream.on("error", () => undefined).close(constants.NGHTTP2_REFUSED_STREAM); // overloaded: nothing processed
+      exports++;
+      stream.respond({ ":status": 200, "content-type": "application/grpc" }, { waitForTrailers: true });
+      stream.on("wantTrailers", () => stream.sendTrailers({ "grpc-status": "0" }));
+      stream.end(Buffer.from([0, 0, 0, 0, 0])); // an empty ExportTraceServiceResponse
+    });
+    await new Promise<void>((r) => collector.listen(0, "127.0.0.1", r));
+    const counters: ExportCounters = { exported: 0, dropped: 0, failed: 0 };
+    const processors = createSpanProcessors([{ protocol: "grpc", url: `http://127.0.0.1:${(collector.address() as AddressInfo).port}` }], counters, { scheduledDelayMs: 60_000 });
+    new BasicTracerProvider({ spanProcessors: processors }).getTracer("test").startSpan("request").end();
+    await processors[0]!.forceFlush();
+    expect(counters).toEqual({ exported: 1, dropped: 0, failed: 0 });
+    expect({ streams, exports }).toEqual({ streams: 2, exports: 1 });
+    await Promise.all(processors.map((p) => p.shutdown()));
+    await new Promise<void>((r) => collector.close(() => r()));
   });
 });
