@@ -34,10 +34,9 @@ const loadSerializer = () =>
 
 export class OtlpGrpcExporter implements SpanExporter {
   private readonly channel: GrpcChannel;
+  private readonly deadlineMs: number;
   private readonly inFlight = new Set<Promise<void>>();
   private stopped = false;
-
-  private readonly deadlineMs: number;
 
   /** `url`: `http://host:port` (plaintext) or `https://host:port` (TLS, the system's trusted roots); the scheme's port when none is given. */
   constructor(url: string, timeoutMillis: number) {
