@@ -18,6 +18,37 @@ export const GrpcStatus = {
   UNAUTHENTICATED: 16,
 } as const;
 
+/** google.rpc.Code names by value (0..16). */
+export const GRPC_STATUS_NAMES = [
+  "OK",
+  "CANCELLED",
+  "UNKNOWN",
+  "INVALID_ARGUMENT",
+  "DEADLINE_EXCEEDED",
+  "NOT_FOUND",
+  "ALREADY_EXISTS",
+  "PERMISSION_DENIED",
+  "RESOURCE_EXHAUSTED",
+  "FAILED_PRECONDITION",
+  "ABORTED",
+  "OUT_OF_RANGE",
+  "UNIMPLEMENTED",
+  "INTERNAL",
+  "UNAVAILABLE",
+  "DATA_LOSS",
+  "UNAUTHENTICATED",
+] as const;
+
+/** Name of a gRPC status code; codes outside the spec read as UNKNOWN (as gRPC clients treat them). */
+export function grpcStatusName(code: number): string {
+  return GRPC_STATUS_NAMES[code] ?? "UNKNOWN";
+}
+
+/** A status code as gRPC clients read it: codes outside the spec are UNKNOWN. */
+export function knownGrpcStatus(code: number): number {
+  return code >= 0 && code < GRPC_STATUS_NAMES.length ? code : GrpcStatus.UNKNOWN;
+}
+
 /** `application/grpc` and `application/grpc+<codec>` (not grpc-web, which carries trailers in the body). */
 export function isGrpcContentType(contentType: string | string[] | undefined): boolean {
   if (typeof contentType !== "string" || !contentType.startsWith("application/grpc")) return false;
@@ -76,6 +107,17 @@ export function encodeGrpcMessage(message: string): string {
     out += byte >= 0x20 && byte <= 0x7e && byte !== 0x25 ? String.fromCharCode(byte) : "%" + byte.toString(16).toUpperCase().padStart(2, "0");
   }
   return out;
+}
+
+/** grpc-message is percent-encoded UTF-8; a malformed escape is left as it came. */
+export function decodeGrpcMessage(value: string | string[] | undefined): string {
+  if (typeof value !== "string" || value === "") return "";
+  if (!value.includes("%")) return value;
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
 }
 
 /** Headers of a trailers-only gRPC reply (HTTP 200, sent with END_STREAM on HTTP/2). */

@@ -9,8 +9,8 @@ import protobuf from "protobufjs";
 import { createFakeClock } from "@weft/test-kit";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { startGrpcEcho, type GrpcEcho, type Msg } from "../../test/support/grpc-echo";
-import { GrpcStatus } from "../core/grpc";
-import { startCall, unaryCall, decodeGrpcMessage, GrpcCallError, type CallStatus, type GrpcMethod } from "./call";
+import { decodeGrpcMessage, GrpcStatus } from "../core/grpc";
+import { startCall, unaryCall, GrpcCallError, type CallStatus, type GrpcMethod } from "./call";
 import { GrpcChannel } from "./channel";
 import { frameMessage, MessageReader } from "./message-framing";
 

@@ -9,7 +9,8 @@
 import { Readable } from "node:stream";
 import type { IncomingHttpHeaders } from "node:http";
 import { systemClock, type Clock } from "../core/clock";
-import { GrpcStatus, grpcStatusOf, isGrpcContentType } from "../core/grpc";
+import { decodeGrpcMessage, GrpcStatus, grpcStatusName, grpcStatusOf, isGrpcContentType, knownGrpcStatus } from "../core/grpc";
+import { runListener } from "../core/run-listener";
 import type { ClientResponse } from "../http2/client-stream";
 import { wasNotProcessed } from "../http2/client-session";
 import { H2Error } from "../http2/frames";
@@ -39,6 +40,7 @@ export interface CallHandlers<Res> {
   onStatus(status: CallStatus): void;
 }
 
+/** `tls` and `connectTimeoutMs` apply to a call's own connection; a shared channel has its own. */
 export interface CallOptions extends Omit<ChannelOptions, "idleTimeoutMs"> {
   /** Request metadata (lower-case names), e.g. `authorization`. */
   metadata?: Record<string, string>;
@@ -63,21 +65,10 @@ export interface GrpcCall<Req> {
 const DEFAULT_MAX_MESSAGE = 16 * 1024 * 1024;
 const USER_AGENT = "weft-proxy";
 
-/** Status names, for messages (`UNAVAILABLE`, …). */
-export function statusName(code: number): string {
-  return STATUS_NAMES[code] ?? String(code);
-}
-const STATUS_NAMES = [
-  "OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND", "ALREADY_EXISTS", "PERMISSION_DENIED",
-  "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED",
-];
-
 /** "UNAVAILABLE: why" (or the name alone), for logs. */
 export function describeStatus(status: CallStatus): string {
-  return status.details ? `${statusName(status.code)}: ${status.details}` : statusName(status.code);
+  return status.details ? `${grpcStatusName(status.code)}: ${status.details}` : grpcStatusName(status.code);
 }
-
-const MAX_STATUS = 16; // UNAUTHENTICATED: a higher grpc-status is UNKNOWN
 
 /** A stream reset by RST_STREAM `code` as gRPC names it (gRPC over HTTP/2, "Errors"). */
 function statusOfReset(code: number): number {
@@ -92,32 +83,6 @@ function statusOfReset(code: number): number {
       return GrpcStatus.PERMISSION_DENIED;
     default:
       return GrpcStatus.INTERNAL;
-  }
-}
-
-/**
- * Runs a caller's handler. A handler that throws is a bug of the caller's: it surfaces as an
- * uncaught exception, as it would from a grpc-js listener, instead of being taken for a failure
- * of the connection it happened to run under.
- */
-function surface(fn: () => void): void {
-  try {
-    fn();
-  } catch (err) {
-    process.nextTick(() => {
-      throw err;
-    });
-  }
-}
-
-/** grpc-message is percent-encoded UTF-8; a malformed escape is left as it came. */
-export function decodeGrpcMessage(value: string | string[] | undefined): string {
-  if (typeof value !== "string" || value === "") return "";
-  if (!value.includes("%")) return value;
-  try {
-    return decodeURIComponent(value);
-  } catch {
-    return value;
   }
 }
 
@@ -143,7 +108,7 @@ export function startCall<Req, Res>(target: string | GrpcChannel, method: GrpcMe
     stream?.cancel(H2Error.Cancel);
     source.destroy();
     if (ownChannel) channel?.close(); // GOAWAY, then the connection closes: it served this call only
-    surface(() => handlers.onStatus(notProcessed ? { code, details, notProcessed } : { code, details }));
+    runListener(() => handlers.onStatus(notProcessed ? { code, details, notProcessed } : { code, details }));
   }
 
   try {
@@ -183,7 +148,7 @@ export function startCall<Req, Res>(target: string | GrpcChannel, method: GrpcMe
       return finish(grpcStatusOf(undefined, response.status), `the server answered HTTP ${response.status}${headers["content-type"] ? ` (${String(headers["content-type"])})` : ""}, not gRPC`);
     }
     if (body === null) return statusFrom(headers); // trailers-only
-    if (handlers.onHeaders) surface(handlers.onHeaders);
+    if (handlers.onHeaders) runListener(handlers.onHeaders);
     const reader = new MessageReader(options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE);
     const deliver = (chunk: Buffer): boolean => {
       let messages: Buffer[];
@@ -203,7 +168,7 @@ export function startCall<Req, Res>(target: string | GrpcChannel, method: GrpcMe
           finish(GrpcStatus.INTERNAL, `a response message cannot be decoded: ${(err as Error).message}`);
           return false;
         }
-        surface(() => handlers.onMessage(message));
+        runListener(() => handlers.onMessage(message));
       }
       return !finished;
     };
@@ -232,7 +197,7 @@ export function startCall<Req, Res>(target: string | GrpcChannel, method: GrpcMe
     const raw = fields["grpc-status"];
     const code = typeof raw === "string" && /^\d+$/.test(raw) ? Number(raw) : undefined;
     if (code === undefined) return finish(GrpcStatus.INTERNAL, `the server ended the call with a grpc-status of ${JSON.stringify(raw ?? null)}`);
-    finish(code <= MAX_STATUS ? code : GrpcStatus.UNKNOWN, decodeGrpcMessage(fields["grpc-message"]));
+    finish(knownGrpcStatus(code), decodeGrpcMessage(fields["grpc-message"]));
   }
 
   let ended = false;
@@ -267,7 +232,7 @@ export class GrpcCallError extends Error {
     /** Refused before the server processed it: safe to send again (on a new connection). */
     readonly notProcessed = false,
   ) {
-    super(`${statusName(code)}: ${details}`);
+    super(describeStatus({ code, details }));
   }
 }
 

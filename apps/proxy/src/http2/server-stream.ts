@@ -6,6 +6,7 @@ import type { IncomingHttpHeaders, OutgoingHttpHeaders } from "node:http";
 import type { ServerSession } from "./server-session";
 import { H2Stream, type StreamBody } from "./stream";
 import { neverIndexedOf, toFields, toTrailerFields } from "./fields";
+import { runListener } from "../core/run-listener";
 
 export class ServerStream extends H2Stream {
   /** The request body; undefined when the request's headers ended the stream. */
@@ -97,16 +98,5 @@ export class ServerStream extends H2Stream {
   letGo(): void {
     this.discarding = true;
     this.session.credit(this);
-  }
-}
-
-/** A listener that throws (a bug) surfaces as an uncaught exception, as with an EventEmitter, but never leaves the session half-updated. */
-function runListener(fn: () => void): void {
-  try {
-    fn();
-  } catch (err) {
-    process.nextTick(() => {
-      throw err;
-    });
   }
 }

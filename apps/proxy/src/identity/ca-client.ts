@@ -3,7 +3,7 @@
 // bundle. One call, one connection (renewals are hours apart). The token is never logged or put in errors.
 import type { Protos } from "@weft/contracts/proto";
 import type { Clock } from "../core/clock";
-import { methodOf, statusName, unaryCall, GrpcCallError } from "../grpc/call";
+import { methodOf, unaryCall, GrpcCallError } from "../grpc/call";
 
 export interface SignResult {
   certificatePem: string;
@@ -43,7 +43,7 @@ export function createCaSigner(options: CaClientOptions): Signer {
       });
     } catch (err) {
       if (!(err instanceof GrpcCallError)) throw err;
-      throw new Error(`the CA at ${options.address} answered ${statusName(err.code)}: ${err.details || err.message}`);
+      throw new Error(`the CA at ${options.address} answered ${err.message}`);
     }
     if (!res.certificate_pem || !res.trust_bundle_pem) throw new Error(`the CA at ${options.address} answered without certificate_pem or trust_bundle_pem`);
     return { certificatePem: res.certificate_pem, trustBundlePem: res.trust_bundle_pem };

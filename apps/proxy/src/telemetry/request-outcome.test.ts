@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { ErrorCode, FAILURE_REASONS } from "@weft/contracts";
 import type { LocalReason } from "../core/traffic-policy";
 import { makeContext } from "../../test/support/runtime";
-import { failureReasonOf, grpcStatusName, grpcStatusOfRecord } from "./request-outcome";
+import { grpcStatusName } from "../core/grpc";
+import { failureReasonOf, grpcStatusOfRecord } from "./request-outcome";
 
 function outcome(over: { status: number; errorCode?: ErrorCode; reason?: LocalReason; grpc?: boolean; grpcStatus?: number; deadline?: boolean }) {
   const ctx = makeContext({});

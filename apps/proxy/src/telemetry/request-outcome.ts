@@ -1,36 +1,10 @@
-// What happened to a request, in the bounded vocabulary telemetry uses: its gRPC status (code and
-// name) and, when it failed, why — one of FAILURE_REASONS, mapped from the sidecar's error codes
-// and policy decisions (ctx.errorCode, ctx.reason) and the upstream's answer.
+// What happened to a request, in the bounded vocabulary telemetry uses: its gRPC status and, when it
+// failed, why — one of FAILURE_REASONS, mapped from the sidecar's error codes and policy decisions
+// (ctx.errorCode, ctx.reason) and the upstream's answer.
 import { ErrorCode, type FailureReason } from "@weft/contracts";
 import type { RequestRecord } from "../core/events";
 import { H2Error } from "../http2/frames";
-import { GrpcStatus, grpcStatusOf } from "../core/grpc";
-
-/** google.rpc.Code names by value (0..16). */
-export const GRPC_STATUS_NAMES = [
-  "OK",
-  "CANCELLED",
-  "UNKNOWN",
-  "INVALID_ARGUMENT",
-  "DEADLINE_EXCEEDED",
-  "NOT_FOUND",
-  "ALREADY_EXISTS",
-  "PERMISSION_DENIED",
-  "RESOURCE_EXHAUSTED",
-  "FAILED_PRECONDITION",
-  "ABORTED",
-  "OUT_OF_RANGE",
-  "UNIMPLEMENTED",
-  "INTERNAL",
-  "UNAVAILABLE",
-  "DATA_LOSS",
-  "UNAUTHENTICATED",
-] as const;
-
-/** Name of a gRPC status code; codes outside the spec read as UNKNOWN (as gRPC clients treat them). */
-export function grpcStatusName(code: number): string {
-  return GRPC_STATUS_NAMES[code] ?? "UNKNOWN";
-}
+import { GrpcStatus, grpcStatusOf, knownGrpcStatus } from "../core/grpc";
 
 /**
  * The gRPC status the client saw, -1 for non-gRPC requests. A deadline the sidecar enforced wins;
@@ -40,7 +14,7 @@ export function grpcStatusName(code: number): string {
 export function grpcStatusOfRecord(r: RequestRecord): number {
   if (!r.grpc) return -1;
   if (r.deadlineExceeded) return GrpcStatus.DEADLINE_EXCEEDED;
-  if (r.grpcStatus >= 0) return r.grpcStatus > 16 ? GrpcStatus.UNKNOWN : r.grpcStatus;
+  if (r.grpcStatus >= 0) return knownGrpcStatus(r.grpcStatus);
   if (r.errorCode !== undefined) return grpcStatusOf(r.errorCode, 503);
   return r.status === 0 || clientCancelled(r) ? GrpcStatus.CANCELLED : GrpcStatus.UNKNOWN;
 }

@@ -8,7 +8,8 @@ import type { Tracing } from "../tracing/tracing";
 import type { AccessLog } from "./access-log";
 import type { EdgeStats } from "./edge-stats";
 import type { FailureSamples } from "./failure-samples";
-import { failureReasonOf, grpcStatusName, grpcStatusOfRecord } from "./request-outcome";
+import { grpcStatusName } from "../core/grpc";
+import { failureReasonOf, grpcStatusOfRecord } from "./request-outcome";
 import type { TcpStats } from "./tcp-stats";
 
 export interface RequestTelemetryParts {

@@ -2,7 +2,7 @@
 // sidecars, the benchmarks). Apart from index.ts so that a process that only serves these services,
 // or calls them with another client (the sidecar), never loads grpc-js's client for nothing.
 import { makeGenericClientConstructor, type ServiceClientConstructor, type ServiceDefinition } from "@grpc/grpc-js";
-import { loadProtos, type Protos } from "./index";
+import { loadProtos, SERVICE_NAMES, type Protos, type ServiceKey } from "./index";
 
 type ClientClass = ServiceClientConstructor & { service: ServiceDefinition };
 
@@ -18,12 +18,7 @@ let cached: GrpcJsProtos | undefined;
 export function loadGrpcJsProtos(): GrpcJsProtos {
   if (cached) return cached;
   const protos = loadProtos();
-  const client = (service: ServiceDefinition, name: string) => makeGenericClientConstructor(service, name) as ClientClass;
-  cached = {
-    ...protos,
-    ads: client(protos.services.ads, "envoy.service.discovery.v3.AggregatedDiscoveryService"),
-    telemetry: client(protos.services.telemetry, "weft.telemetry.v1.TelemetryService"),
-    ca: client(protos.services.ca, "weft.ca.v1.CertificateService"),
-  };
+  const client = (key: ServiceKey) => makeGenericClientConstructor(protos.services[key], SERVICE_NAMES[key]) as ClientClass;
+  cached = { ...protos, ads: client("ads"), telemetry: client("telemetry"), ca: client("ca") };
   return cached;
 }

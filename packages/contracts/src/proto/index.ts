@@ -55,14 +55,18 @@ export const PROTO_FILES = [
   "weft/ca/v1/ca.proto",
 ] as const;
 
+/** The gRPC services Weft serves, by their key in `Protos.services`. */
+export const SERVICE_NAMES = {
+  ads: "envoy.service.discovery.v3.AggregatedDiscoveryService",
+  telemetry: "weft.telemetry.v1.TelemetryService",
+  /** weft.ca.v1.CertificateService (served on the xDS port). */
+  ca: "weft.ca.v1.CertificateService",
+} as const;
+export type ServiceKey = keyof typeof SERVICE_NAMES;
+
 export interface Protos {
   root: protobuf.Root;
-  services: {
-    ads: ServiceDefinition;
-    telemetry: ServiceDefinition;
-    /** weft.ca.v1.CertificateService (served on the xDS port). */
-    ca: ServiceDefinition;
-  };
+  services: Record<ServiceKey, ServiceDefinition>;
   /** Decode a message by fully-qualified name into a plain object (Any expanded to `@type` objects). */
   decode<T = Record<string, unknown>>(typeName: string, bytes: Uint8Array): T;
   /** Encode a plain object (nested Any written as `{ "@type": url, ...fields }`) by fully-qualified name. */
@@ -217,7 +221,6 @@ export function loadProtos(): Protos {
   if (cached) return cached;
   const root = compactRoot(parseProtoFiles());
   generateOnFirstUse(root);
-  const pick = (name: string) => serviceDefinition(root.lookupService(name));
 
   const types = new Map<string, protobuf.Type>();
   const typeOf = (name: string) => {
@@ -232,9 +235,9 @@ export function loadProtos(): Protos {
   cached = {
     root,
     services: {
-      ads: pick("envoy.service.discovery.v3.AggregatedDiscoveryService"),
-      telemetry: pick("weft.telemetry.v1.TelemetryService"),
-      ca: pick("weft.ca.v1.CertificateService"),
+      ads: serviceDefinition(root.lookupService(SERVICE_NAMES.ads)),
+      telemetry: serviceDefinition(root.lookupService(SERVICE_NAMES.telemetry)),
+      ca: serviceDefinition(root.lookupService(SERVICE_NAMES.ca)),
     },
     decode: <T>(typeName: string, bytes: Uint8Array) => {
       const t = typeOf(typeName);
