@@ -1,8 +1,12 @@
-// loadProtos keeps a compacted Root (no options, no option-only packages): it must describe every
-// wire type exactly as the parsed .proto files do, and encode the same bytes.
+// Processes load a compacted descriptor (protos/root.json: no options, no option-only packages) whose
+// types resolve on first use: it must be what the .proto files compact to, describe every wire type
+// exactly as the parsed files do, and encode the same bytes.
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import protobuf from "protobufjs";
 import { describe, expect, it } from "vitest";
-import { CONVERSION, loadProtos, parseProtoFiles, TypeName } from "./index";
+import { CONVERSION, loadProtos, loadRoot, ROOT_JSON, TypeName } from "./index";
+import { compactJson, parseProtoFiles } from "./parse";
 
 function typesOf(ns: protobuf.NamespaceBase, out: protobuf.Type[] = []): protobuf.Type[] {
   for (const child of ns.nestedArray) {
@@ -23,19 +27,41 @@ describe("loadProtos' compacted Root", () => {
   const parsed = parseProtoFiles();
   const compact = loadProtos().root;
 
-  it("keeps every wire type with the same fields, numbers, types, packing and presence", () => {
+  it("is loaded from protos/root.json, which is what the .proto files compact to", () => {
+    const onDisk: unknown = JSON.parse(readFileSync(createRequire(import.meta.url).resolve(ROOT_JSON), "utf8"));
+    expect(onDisk, "protos/root.json is out of date: run `npm run protos -w packages/contracts`").toEqual(compactJson(parsed));
+  });
+
+  it("keeps every wire type with the same fields, numbers, types, packing and presence, each resolving on its own", () => {
+    // A fresh Root: each type resolved by itself, as generating its first codec does.
+    const fresh = loadRoot();
     let compared = 0;
     for (const type of typesOf(parsed)) {
       if (OPTION_ONLY.test(type.fullName)) {
-        expect(compact.lookup(type.fullName), `${type.fullName} is only used by options`).toBeNull();
+        expect(fresh.lookup(type.fullName), `${type.fullName} is only used by options`).toBeNull();
         continue;
       }
-      const kept = compact.lookupType(type.fullName);
+      const kept = fresh.lookupType(type.fullName);
+      kept.resolveAll();
       expect(Object.keys(kept.fields).sort(), type.fullName).toEqual(Object.keys(type.fields).sort());
       for (const field of type.fieldsArray) expect(wireShape(kept.fields[field.name]!), `${type.fullName}.${field.name}`).toEqual(wireShape(field));
       compared++;
     }
     expect(compared).toBeGreaterThan(300);
+  });
+
+  it("resolves a type when its first codec is generated, and no other type", () => {
+    const fresh = loadRoot();
+    const assignment = fresh.lookupType(TypeName.ClusterLoadAssignment);
+    expect(assignment.resolved).toBe(false);
+    const bytes = assignment.encode(assignment.fromObject({ cluster_name: "c", endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: "127.0.0.1", port_value: 8080 } } } }] }] })).finish();
+    expect(assignment.toObject(assignment.decode(bytes), CONVERSION)).toMatchObject({ cluster_name: "c" });
+    expect(assignment.resolved).toBe(true);
+    // Reached through its fields: resolved as its own codecs were generated.
+    expect(fresh.lookupType("envoy.config.core.v3.SocketAddress").resolved).toBe(true);
+    // Never used: left as loaded.
+    expect(fresh.lookupType(TypeName.Cluster).resolved).toBe(false);
+    expect(fresh.lookupType(TypeName.Listener).resolved).toBe(false);
   });
 
   it("drops the options and the option-only packages", () => {
