@@ -70,7 +70,7 @@ function serviceDefinition(service: protobuf.Service): ServiceDefinition {
 /**
  * The Root of protos/root.json. Its types resolve on first use: protobufjs's Root.fromJSON resolves
  * every one at once, which builds a message constructor and a prototype of field defaults for each
- * of the ~400 types and fills every namespace's lookup cache, ~1.3 MB of heap for types a sidecar
+ * of the ~400 types and fills every namespace's lookup cache: ~1 MB of heap, for types a sidecar
  * never decodes. A type is resolved (its fields' types and wire features: packing, presence) when
  * its first codec is generated; the tests check every type resolves and matches the .proto files.
  */
