@@ -70,9 +70,14 @@ export function describeStatus(status: CallStatus): string {
   return status.details ? `${grpcStatusName(status.code)}: ${status.details}` : grpcStatusName(status.code);
 }
 
-/** A stream reset by RST_STREAM `code` as gRPC names it (gRPC over HTTP/2, "Errors"). */
-function statusOfReset(code: number): number {
+/**
+ * A stream that failed, as gRPC names it (gRPC over HTTP/2, "Errors"): reset by RST_STREAM `code`,
+ * or, without one, cut off with its connection (UNAVAILABLE).
+ */
+function statusOfReset(code: number | undefined): number {
   switch (code) {
+    case undefined:
+      return GrpcStatus.UNAVAILABLE;
     case H2Error.RefusedStream:
       return GrpcStatus.UNAVAILABLE;
     case H2Error.Cancel:
@@ -131,7 +136,7 @@ export function startCall<Req, Res>(target: string | GrpcChannel, method: GrpcMe
     (err: Error) => {
       const rst = request.stream.rstCode;
       const refused = wasNotProcessed(err);
-      finish(rst === undefined || refused ? GrpcStatus.UNAVAILABLE : statusOfReset(rst), err.message, refused);
+      finish(refused ? GrpcStatus.UNAVAILABLE : statusOfReset(rst), err.message, refused);
     },
   );
 
@@ -188,8 +193,7 @@ export function startCall<Req, Res>(target: string | GrpcChannel, method: GrpcMe
       statusFrom(trailers);
     });
     body.once("error", (err: Error) => {
-      const code = (body as { rstCode?: number }).rstCode;
-      finish(code === undefined ? GrpcStatus.UNAVAILABLE : statusOfReset(code), err.message);
+      finish(statusOfReset((body as { rstCode?: number }).rstCode), err.message);
     });
   }
 
