@@ -141,6 +141,32 @@ describe("HTTP/1.1 codec — downstream", () => {
     expect(trailers).toEqual([{ "x-sum": "5" }]);
   });
 
+  it("heads and trailers llhttp hands over early (over 32 fields; every request after one with trailers) arrive whole", async () => {
+    const seen: Array<{ url: string; headers: number; trailers: unknown }> = [];
+    const { port } = startCodec((req, res) => {
+      const r: (typeof seen)[number] = { url: req.url, headers: Object.keys(req.headers).length, trailers: undefined };
+      seen.push(r);
+      req.body.once("trailers", (t) => (r.trailers = t));
+      void readAll(req.body).then(() => res.writeHead(200, {}).end(Buffer.from("ok")));
+    });
+    const c = await rawClient(await port);
+    const many = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i}: v${i}\r\n`).join("");
+    // 1: chunked, 40 trailer fields (two flushes). 2 and 3 follow on the same connection, whose
+    // heads the binding now always flushes early; 3 also has 40 header fields.
+    c.socket.write(`POST /first?a=1 HTTP/1.1\r\nhost: a\r\ntransfer-encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n${many("x-t", 40)}\r\n`);
+    c.socket.write("GET /second HTTP/1.1\r\nhost: a\r\n\r\n");
+    c.socket.write(`GET /third/${"p".repeat(100)} HTTP/1.1\r\nhost: a\r\n${many("x-h", 40)}\r\n`);
+    await c.waitFor(/(HTTP\/1\.1 200 OK[\s\S]*){3}/);
+    expect(seen.map((r) => [r.url, r.headers])).toEqual([
+      ["/first?a=1", 2],
+      ["/second", 1],
+      [`/third/${"p".repeat(100)}`, 41],
+    ]);
+    expect(Object.keys(seen[0]!.trailers as object)).toHaveLength(40);
+    expect((seen[0]!.trailers as Record<string, string>)["x-t39"]).toBe("v39");
+    expect(seen.slice(1).map((r) => r.trailers)).toEqual([undefined, undefined]);
+  });
+
   it("answering before the request body ended closes the connection after the answer, reading the rest (no reset)", async () => {
     const { port } = startCodec((_req, res) => res.writeHead(413, {}).end(Buffer.from("too big")));
     const c = await rawClient(await port);
@@ -358,6 +384,23 @@ describe("HTTP/1.1 codec — upstream pool", () => {
     expect(await trailers).toEqual({ "grpc-status": "0" });
     expect(up.connections()).toBe(1); // kept alive and reused
     expect(up.requests[0]).toBe("GET /small HTTP/1.1\r\nhost: svc\r\n\r\n");
+  });
+
+  it("a response's 40 trailer fields arrive whole, and the next response on the connection keeps its head", async () => {
+    const many = Array.from({ length: 40 }, (_, i) => `x-t${i}: v${i}\r\n`).join("");
+    const up = await rawUpstream((s, req) => {
+      if (req.startsWith("GET /first")) s.write(`HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n4\r\npart\r\n0\r\n${many}\r\n`);
+      else s.write("HTTP/1.1 202 Accepted\r\nx-second: yes\r\ncontent-length: 2\r\n\r\nok");
+    });
+    const { pool } = poolTo(up.port);
+    const first = await pool.request({ method: "GET", path: "/first", headers: { host: "svc" }, body: null });
+    const body = first.body as Readable;
+    const trailers = new Promise<Record<string, string>>((resolve) => body.once("trailers", resolve));
+    expect(await readAll(body)).toBe("part");
+    expect(Object.keys(await trailers)).toHaveLength(40);
+    const second = await pool.request({ method: "GET", path: "/second", headers: { host: "svc" }, body: null });
+    expect({ status: second.statusCode, header: second.headers["x-second"], body: String(second.body) }).toEqual({ status: 202, header: "yes", body: "ok" });
+    expect(up.connections()).toBe(1);
   });
 
   it("frames request bodies: a buffer with its length, a stream of unknown length chunked", async () => {

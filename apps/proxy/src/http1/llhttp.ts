@@ -115,15 +115,19 @@ export function headersOf(raw: readonly string[]): IncomingHttpHeaders {
 }
 
 /**
- * A message head's raw header pairs: llhttp hands over the first ones early (`kOnHeaders`) when a
- * head has more than 32 fields, and the rest with headers-complete.
+ * A message's raw header pairs as llhttp's binding hands them over. A head's pairs (and a request's
+ * target) come with headers-complete, unless the binding flushed them early (`kOnHeaders`): when a
+ * head has more than 32 fields, and for every message on a connection after one that had trailers.
+ * Trailers always come through `kOnHeaders`, in one or more flushes, before message-complete.
  */
 export class HeadPairs {
   private flushed: string[] | undefined = undefined;
+  private flushedUrl = "";
 
-  /** Pairs llhttp flushed before the head was complete. */
-  add(raw: readonly string[]): void {
+  /** Pairs llhttp flushed early; `url`, a piece of the request target, only while in the head. */
+  add(raw: readonly string[], url?: string): void {
     (this.flushed ??= []).push(...raw);
+    if (url !== undefined) this.flushedUrl += url;
   }
 
   /** All pairs of the head, given the ones that came with headers-complete; starts the next head empty. */
@@ -131,5 +135,19 @@ export class HeadPairs {
     const flushed = this.flushed;
     this.flushed = undefined;
     return flushed === undefined ? (raw ?? []) : flushed.concat(raw ?? []);
+  }
+
+  /** The request target: the one headers-complete gave, or else the pieces flushed with the pairs. */
+  takeUrl(url: string | undefined): string {
+    const flushed = this.flushedUrl;
+    this.flushedUrl = "";
+    return url ?? flushed;
+  }
+
+  /** At message-complete: the trailers flushed since headers-complete, if any. */
+  takeTrailers(): IncomingHttpHeaders | undefined {
+    const flushed = this.flushed;
+    this.flushed = undefined;
+    return flushed === undefined ? undefined : headersOf(flushed);
   }
 }

@@ -230,8 +230,8 @@ class Connection {
   readonly queue: H1Response[] = [];
   /** Body of the request being parsed. */
   body: IncomingBody | undefined = undefined;
+  /** Head pairs, target and trailers that llhttp flushed early. */
   readonly head = new HeadPairs();
-  trailers: IncomingHttpHeaders | undefined = undefined;
   headersDone = false;
   /** clock.now() when the current request head began (0: not inside a head). */
   headStartedAt = 0;
@@ -353,15 +353,13 @@ export function createH1Server(options: H1ServerOptions): H1Server {
     parser[kOnMessageBegin] = () => {
       conn.headStartedAt = clock.now() || 1;
       conn.headersDone = false;
-      conn.trailers = undefined;
     };
-    parser[kOnHeaders] = (raw: string[]) => {
-      if (!conn.headersDone) conn.head.add(raw);
-      else conn.trailers = headersOf(raw);
-    };
-    parser[kOnHeadersComplete] = (major: number, minor: number, raw: string[] | undefined, method: number, url: string, _s: unknown, _m: unknown, upgrade: boolean, keepAlive: boolean) => {
+    // Trailers come here too, with the request's target again (not a piece of it).
+    parser[kOnHeaders] = (raw: string[], url: string) => conn.head.add(raw, conn.headersDone ? undefined : url);
+    parser[kOnHeadersComplete] = (major: number, minor: number, raw: string[] | undefined, method: number, target: string | undefined, _s: unknown, _m: unknown, upgrade: boolean, keepAlive: boolean) => {
       conn.headStartedAt = 0;
       conn.headersDone = true;
+      const url = conn.head.takeUrl(target);
       if (conn.stopped || (conn.draining && conn.queue.length > 0)) {
         // After a request that ends the connection (Connection: close, HTTP/1.0, an upgrade, a
         // drain): never sent on; the client retries it on a new connection.
@@ -409,8 +407,7 @@ export function createH1Server(options: H1ServerOptions): H1Server {
     parser[kOnMessageComplete] = () => {
       const body = conn.body;
       conn.body = undefined;
-      body?.complete(conn.trailers);
-      conn.trailers = undefined;
+      body?.complete(conn.head.takeTrailers());
     };
     conn.onData = (chunk: Buffer) => {
       if (conn.ignoring || (conn.stopped && conn.upgrade === undefined && conn.queue.length === 0)) return;

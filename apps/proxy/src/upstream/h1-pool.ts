@@ -156,21 +156,17 @@ export function createH1Pool(options: H1PoolOptions, now: () => number): H1Pool 
     // On a shared read buffer (reused by the next read) nothing here may keep a view of a read:
     // llhttp's binding hands body bytes over as copies and head fields as strings.
     const sharedReads = socket[kSharedReads] === true;
-    parser[kOnHeaders] = (raw: string[]) => {
-      const ex = conn.current;
-      if (ex === undefined) return;
-      if (ex.headers === undefined) conn.head.add(raw);
-      else ex.trailers = headersOf(raw);
-    };
+    // The head's first pairs when it has more than 32, or (after headers-complete) the trailers.
+    parser[kOnHeaders] = (raw: string[]) => conn.head.add(raw);
     parser[kOnHeadersComplete] = (_major: number, _minor: number, raw: string[] | undefined, _method: unknown, _url: unknown, status: number, _msg: unknown, upgrade: boolean, keepAlive: boolean) => {
       const ex = conn.current;
+      const pairs = conn.head.take(raw);
       if (ex === undefined) return SKIP_BODY;
       if (ex.complete) {
         // A second response to one request: the connection is out of step and cannot be trusted.
         conn.desynced = true;
         return SKIP_BODY;
       }
-      const pairs = conn.head.take(raw);
       if (status < 200 && status !== 101) {
         ex.interim = true; // 100 Continue, 103 Early Hints: the real response follows
         return SKIP_BODY;
@@ -198,13 +194,15 @@ export function createH1Pool(options: H1PoolOptions, now: () => number): H1Pool 
     };
     parser[kOnMessageComplete] = () => {
       const ex = conn.current;
+      const trailers = conn.head.takeTrailers();
       if (ex === undefined) return;
       if (ex.interim) {
         ex.interim = false;
         return;
       }
       ex.complete = true;
-      ex.stream?.complete(ex.trailers);
+      ex.trailers = trailers;
+      ex.stream?.complete(trailers);
     };
     if (!sharedReads) socket.on("data", (chunk: Buffer) => onData(conn, chunk));
     // A body without length or chunking ends with the connection: llhttp completes it on finish().
