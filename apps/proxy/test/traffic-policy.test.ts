@@ -1,5 +1,6 @@
 // Traffic policy end to end through a real sidecar: real ADS server with Envoy-shaped resources,
 // real upstream servers on loopback, the sidecar's fake clock for every timer.
+import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
 import { connect as h2connect, constants } from "node:http2";
 import { connect } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -40,19 +41,33 @@ const versions = () => [
 const get = (path: string, headers: Record<string, string> = {}, method: "GET" | "POST" | "PUT" = "GET", body?: string) =>
   send(`${sidecar.outboundUrl}${path}`, { method, headers: { host: "reviews", ...headers }, body });
 
-/** An upstream that answers with the statuses given, in turn (then the last one), counting requests and bodies. */
+/** An upstream that answers with the statuses given, in turn (then the last one), counting requests and bodies (and their trailers). */
 async function scripted(statuses: number[]) {
   const seen: string[] = [];
+  const trailers: IncomingHttpHeaders[] = [];
   const server = await startServer((req, res) => {
     let body = "";
     req.on("data", (c: Buffer) => (body += c));
     req.on("end", () => {
       seen.push(body);
+      trailers.push(req.trailers);
       res.writeHead(statuses[Math.min(seen.length - 1, statuses.length - 1)]!, { "content-type": "text/plain" }).end(`attempt ${seen.length}`);
     });
   });
   extra.push(server);
-  return { port: server.port, seen };
+  return { port: server.port, seen, trailers };
+}
+
+/** A chunked HTTP/1.1 POST to the outbound listener whose body ends with trailers. */
+function postWithTrailers(path: string, body: string, trailers: Record<string, string>): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: "127.0.0.1", port: sidecar.ports.outbound, path, method: "POST", headers: { host: "reviews", "transfer-encoding": "chunked" } }, (res) => {
+      res.resume().on("end", () => resolve(res.statusCode!));
+    });
+    req.on("error", reject);
+    req.addTrailers(trailers);
+    req.end(body);
+  });
 }
 
 describe("routing", () => {
@@ -147,6 +162,22 @@ describe("resilience", () => {
     expect((await get("/order", {}, "POST", "x")).status).toBe(503);
     expect((await get("/order", {}, "PUT", "y")).status).toBe(200);
     expect(strict.seen).toEqual(["x", "y"]);
+  });
+
+  it("replays a request's trailers with its body on each attempt, and keeps them on a body too large to replay", async () => {
+    const flaky = await scripted([503, 200]);
+    const route = { name: "r", match: { prefix: "/" }, route: { cluster: "reviews.default|v1", retry_policy: { retry_on: "5xx", num_retries: { value: 2 } } } };
+    await mesh({ clusters: [{ name: "reviews.default|v1", endpoints: [{ port: flaky.port }] }], routes: [route] });
+    expect(await postWithTrailers("/upload", "one book", { "x-request-mac": "m4c" })).toBe(200);
+    expect(flaky.seen).toEqual(["one book", "one book"]);
+    expect(flaky.trailers).toEqual([{ "x-request-mac": "m4c" }, { "x-request-mac": "m4c" }]);
+
+    // 70 KiB: not kept for a retry, so one attempt, which still gets the whole body and its trailers.
+    const big = await scripted([503]);
+    await mesh({ clusters: [{ name: "reviews.default|v1", endpoints: [{ port: big.port }] }], routes: [route] });
+    expect(await postWithTrailers("/upload", "b".repeat(70 * 1024), { "x-request-mac": "big" })).toBe(503);
+    expect(big.seen.map((b) => b.length)).toEqual([70 * 1024]);
+    expect(big.trailers).toEqual([{ "x-request-mac": "big" }]);
   });
 
   it("circuit breaking: beyond max_requests concurrent requests the sidecar answers 503 WEFT_CIRCUIT_OPEN", async () => {
@@ -311,6 +342,25 @@ describe("mirroring and consistent hashing", () => {
     const down = await closedPort();
     await mesh({ clusters: [...versions(), { name: "reviews.default|shadow", endpoints: [{ port: down }] }], routes: [mirrorRoute("reviews.default|shadow")] });
     for (let i = 0; i < 3; i++) expect((await get("/again")).status).toBe(200);
+  });
+
+  it("a mirrored request's trailers reach the mirror too", async () => {
+    const mirrorSeen = deferred<{ body: string; trailers: IncomingHttpHeaders }>();
+    const mirror = await startServer((req, res) => {
+      let body = "";
+      req.on("data", (c: Buffer) => (body += c));
+      req.on("end", () => {
+        mirrorSeen.resolve({ body, trailers: req.trailers });
+        res.end();
+      });
+    });
+    extra.push(mirror);
+    await mesh({
+      clusters: [...versions(), { name: "reviews.default|shadow", endpoints: [{ port: mirror.port }] }],
+      routes: [{ name: "r", match: { prefix: "/" }, route: { cluster: "reviews.default|v1", request_mirror_policies: [{ cluster: "reviews.default|shadow" }] } }],
+    });
+    expect(await postWithTrailers("/orders", "order #2", { "x-request-mac": "m4c" })).toBe(200);
+    expect(await mirrorSeen.promise).toEqual({ body: "order #2", trailers: { "x-request-mac": "m4c" } });
   });
 
   it("a mirror that does not read its body never slows the primary: the tee drops it once it lags 1 MiB", async () => {

@@ -1,8 +1,11 @@
 // Request mirroring (route.request_mirror_policies): a share of requests is also sent, fire and
 // forget, to another cluster with `-shadow` appended to the host. The shadow's body is teed from
-// the downstream stream without backpressure: if the mirror falls behind by more than 1 MiB it is
-// dropped, so the primary is never slowed; its response and failures are discarded.
+// the downstream stream without backpressure, trailers included: if the mirror falls behind by
+// more than 1 MiB it is dropped, so the primary is never slowed; its response and failures are
+// discarded.
+import type { IncomingHttpHeaders } from "node:http";
 import { PassThrough } from "node:stream";
+import { emitTrailersBeforeEnd } from "../core/body-trailers";
 import type { Clock } from "../core/clock";
 import type { Handler, Layer } from "../core/layer";
 import { RequestContext } from "../core/request-context";
@@ -87,6 +90,7 @@ function tee(ctx: RequestContext): PassThrough {
       copy.destroy(new Error("mirror fell behind the primary request"));
     }
   };
+  const onTrailers = (t: IncomingHttpHeaders) => emitTrailersBeforeEnd(copy, t);
   const onEnd = () => {
     done();
     copy.end();
@@ -96,9 +100,9 @@ function tee(ctx: RequestContext): PassThrough {
     if (!copy.writableEnded) copy.destroy(new Error("downstream closed"));
   };
   const done = () => {
-    source.off("data", onData).off("end", onEnd).off("close", onClose);
+    source.off("data", onData).off("end", onEnd).off("close", onClose).off("trailers", onTrailers);
   };
-  source.on("data", onData).once("end", onEnd).once("close", onClose);
+  source.on("data", onData).once("end", onEnd).once("close", onClose).once("trailers", onTrailers);
   return copy;
 }
 

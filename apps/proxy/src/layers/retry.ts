@@ -4,7 +4,9 @@
 // the injected clock; per_try_timeout bounds each attempt. Each attempt goes back through the
 // circuit breaker and balancer (a fresh host). A retry also needs the cluster's retry budget and
 // max_retries to allow it, else the failed answer stands. Requests not matching
-// retriable_request_headers are not retried; bodies are replayed from a 64 KiB buffer (larger: no retry).
+// retriable_request_headers are not retried; bodies are replayed, with their trailers, from a
+// 64 KiB buffer (larger: no retry).
+import { Readable } from "node:stream";
 import { ErrorCode } from "@weft/contracts";
 import type { Clock } from "../core/clock";
 import type { Layer, ProxyResponse } from "../core/layer";
@@ -14,7 +16,7 @@ import type { RetryPolicy } from "../core/traffic-policy";
 import { headerMatches } from "../routing/route-match";
 import { discardResponse, sleep, withDeadline } from "../resilience/deadline";
 import { retryBackoffMs } from "../resilience/backoff";
-import { bufferBody } from "../resilience/replay-buffer";
+import { attemptBody, bufferBody, type BufferedBody } from "../resilience/replay-buffer";
 
 export function retriableResponse(res: ProxyResponse, p: RetryPolicy): boolean {
   const s = res.status;
@@ -85,17 +87,22 @@ export function retryLayer(params: { clock: Clock; random: () => number }): Laye
     async function withRetries(ctx: RequestContext, p: RetryPolicy): Promise<ProxyResponse> {
       const cluster = ctx.cluster!;
       const state = cluster.state;
+      let buffered: BufferedBody | undefined;
       if (ctx.hasBody) {
-        // Every attempt sends this buffer (a Buffer body is written, never consumed).
         const cl = ctx.headers["content-length"];
         const body = await bufferBody(ctx.downstream, cl === undefined ? undefined : Number(cl));
-        ctx.requestBody = body;
-        if (!Buffer.isBuffer(body)) return attempt(ctx, p); // too large to replay: one attempt
+        if (body instanceof Readable) {
+          ctx.requestBody = body;
+          return attempt(ctx, p); // too large to replay: one attempt
+        }
+        buffered = body;
       }
       const policy = cluster.config.policy;
       for (let retry = 0; ; retry++) {
         let response: ProxyResponse | undefined;
         let error: unknown;
+        // Every attempt sends the whole body (a Buffer is written, never consumed; trailers need a stream each time).
+        if (buffered !== undefined) ctx.requestBody = attemptBody(buffered);
         try {
           response = await attempt(ctx, p);
         } catch (err) {

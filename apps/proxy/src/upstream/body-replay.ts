@@ -5,6 +5,7 @@
 // as the attempt is answered (or failed) — `stop()`.
 import type { IncomingHttpHeaders } from "node:http";
 import { Readable } from "node:stream";
+import { emitTrailersBeforeEnd } from "../core/body-trailers";
 
 /** How much of a streamed body is kept for a transparent retry (a gRPC message or a small upload). */
 export const REPLAY_LIMIT_BYTES = 64 * 1024;
@@ -74,12 +75,8 @@ export class BodyReplay {
       again.destroy();
     };
     const detach = () => source.off("data", onData).off("end", onEnd).off("close", onClose).off("trailers", onTrailers);
-    // As every body the sessions read: its trailers just before its end.
     const finish = () => {
-      if (last !== undefined) {
-        const t = last;
-        again.prependOnceListener("end", () => again.emit("trailers", t));
-      }
+      if (last !== undefined) emitTrailersBeforeEnd(again, last);
       again.push(null);
     };
     const again = new Readable({
