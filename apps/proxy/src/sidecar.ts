@@ -134,7 +134,7 @@ export async function createSidecar(config: SidecarConfig, options: SidecarOptio
       : await createAccessLog({ target: config.accessLog.target, sampling: config.accessLog.sampling, random, now: () => clock.now() }).catch((err: Error) => {
           throw new ConfigError([err.message]);
         });
-  const tracing = createTracing({ self, nodeId: config.nodeId, sampling: config.tracing.sampling, endpoints: config.tracing.endpoints, random, export: options.traceExport });
+  const tracing = createTracing({ self, nodeId: config.nodeId, sampling: config.tracing.sampling, endpoints: config.tracing.endpoints, random, export: { clock, random, ...options.traceExport } });
   const edges = createEdgeStats();
   const tcpStats = createTcpStats({ self, config: holder });
   const failures = createFailureSamples();

@@ -30,6 +30,8 @@ export interface CallStatus {
   details: string;
   /** The server refused the call before processing it (GOAWAY, REFUSED_STREAM): safe to send again. */
   notProcessed?: boolean;
+  /** The server's `grpc-status-details-bin`: a google.rpc.Status with details (e.g. RetryInfo). */
+  statusDetails?: Buffer;
 }
 
 export interface CallHandlers<Res> {
@@ -105,7 +107,7 @@ export function startCall<Req, Res>(target: string | GrpcChannel, method: GrpcMe
   let stream: { cancel(code?: number): void } | undefined;
   const source = new Readable({ read() {} });
 
-  function finish(code: number, details: string, notProcessed = false): void {
+  function finish(code: number, details: string, notProcessed = false, statusDetails?: Buffer): void {
     if (finished) return;
     finished = true;
     deadline?.cancel();
@@ -113,7 +115,10 @@ export function startCall<Req, Res>(target: string | GrpcChannel, method: GrpcMe
     stream?.cancel(H2Error.Cancel);
     source.destroy();
     if (ownChannel) channel?.close(); // GOAWAY, then the connection closes: it served this call only
-    runListener(() => handlers.onStatus(notProcessed ? { code, details, notProcessed } : { code, details }));
+    const status: CallStatus = { code, details };
+    if (notProcessed) status.notProcessed = true;
+    if (statusDetails !== undefined) status.statusDetails = statusDetails;
+    runListener(() => handlers.onStatus(status));
   }
 
   try {
@@ -201,7 +206,8 @@ export function startCall<Req, Res>(target: string | GrpcChannel, method: GrpcMe
     const raw = fields["grpc-status"];
     const code = typeof raw === "string" && /^\d+$/.test(raw) ? Number(raw) : undefined;
     if (code === undefined) return finish(GrpcStatus.INTERNAL, `the server ended the call with a grpc-status of ${JSON.stringify(raw ?? null)}`);
-    finish(knownGrpcStatus(code), decodeGrpcMessage(fields["grpc-message"]));
+    const bin = fields["grpc-status-details-bin"];
+    finish(knownGrpcStatus(code), decodeGrpcMessage(fields["grpc-message"]), false, typeof bin === "string" && bin !== "" ? Buffer.from(bin, "base64") : undefined);
   }
 
   let ended = false;
@@ -235,6 +241,8 @@ export class GrpcCallError extends Error {
     readonly details: string,
     /** Refused before the server processed it: safe to send again (on a new connection). */
     readonly notProcessed = false,
+    /** The server's google.rpc.Status with details (`grpc-status-details-bin`), when it sent one. */
+    readonly statusDetails?: Buffer,
   ) {
     super(describeStatus({ code, details }));
   }
@@ -249,7 +257,7 @@ export function unaryCall<Req, Res>(target: string | GrpcChannel, method: GrpcMe
         if (answer === undefined) answer = { value: message };
       },
       onStatus(status) {
-        if (status.code !== GrpcStatus.OK) reject(new GrpcCallError(status.code, status.details, status.notProcessed));
+        if (status.code !== GrpcStatus.OK) reject(new GrpcCallError(status.code, status.details, status.notProcessed, status.statusDetails));
         else if (answer === undefined) reject(new GrpcCallError(GrpcStatus.UNIMPLEMENTED, "the server answered OK without a response message"));
         else resolve(answer.value);
       },

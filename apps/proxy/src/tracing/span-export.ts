@@ -5,7 +5,8 @@
 import { createNoopMeter, type Attributes, type Counter, type Meter, type MeterProvider } from "@opentelemetry/api";
 import { BatchSpanProcessor, type BufferConfig, type ReadableSpan, type SpanExporter } from "@opentelemetry/sdk-trace-base";
 import { ExportResultCode, type ExportResult } from "@opentelemetry/core";
-import { OtlpGrpcExporter } from "./otlp-grpc-exporter";
+import type { Clock } from "../core/clock";
+import { OtlpGrpcExporter, type OtlpGrpcExporterOptions } from "./otlp-grpc-exporter";
 
 /** An OTLP destination: gRPC (`TraceService/Export`) or HTTP (protobuf POST to the URL). */
 export interface OtlpEndpoint {
@@ -30,15 +31,21 @@ export interface ExportOptions {
   maxExportBatchSize?: number;
   /** How long a span may wait for a batch to fill, ms (OpenTelemetry default 5000; 1000 so traces show up within a second or two). */
   scheduledDelayMs?: number;
-  /** Deadline of one export call, ms; it also bounds how long shutdown waits for a collector that is gone. */
+  /** Deadline of one export, ms, retries included; it also bounds how long shutdown waits for a collector that is gone. */
   exportTimeoutMs?: number;
+  /** OTLP/gRPC: the retries' backoff timers and deadline (tests move a fake one). */
+  clock?: Clock;
+  /** OTLP/gRPC: uniform [0, 1) for the backoff's jitter. */
+  random?: () => number;
+  /** OTLP/gRPC: aborted when the sidecar stops, so no batch waits for another attempt. */
+  stop?: AbortSignal;
 }
 
 const PROCESSED = "otel.sdk.processor.span.processed";
 
-async function createExporter(endpoint: OtlpEndpoint, timeoutMillis: number): Promise<SpanExporter> {
+async function createExporter(endpoint: OtlpEndpoint, timeoutMillis: number, retry: OtlpGrpcExporterOptions): Promise<SpanExporter> {
   if (endpoint.protocol === "grpc") {
-    return new OtlpGrpcExporter(endpoint.url, timeoutMillis);
+    return new OtlpGrpcExporter(endpoint.url, timeoutMillis, retry);
   }
   const { OTLPTraceExporter } = await import("@opentelemetry/exporter-trace-otlp-proto");
   return new OTLPTraceExporter({ url: endpoint.url, timeoutMillis });
@@ -54,11 +61,12 @@ class LazyExporter implements SpanExporter {
   constructor(
     private readonly endpoint: OtlpEndpoint,
     private readonly timeoutMillis: number,
+    private readonly retry: OtlpGrpcExporterOptions,
   ) {}
 
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
     const failed = (error: unknown) => resultCallback({ code: ExportResultCode.FAILED, error: error instanceof Error ? error : new Error(String(error)) });
-    const loading = (this.real ??= createExporter(this.endpoint, this.timeoutMillis));
+    const loading = (this.real ??= createExporter(this.endpoint, this.timeoutMillis, this.retry));
     loading.then(
       (exporter) => {
         // A throw here (e.g. while encoding the batch) fails this batch, as it would inside the
@@ -115,5 +123,6 @@ export function createSpanProcessors(endpoints: readonly OtlpEndpoint[], counter
     exportTimeoutMillis: timeout,
     selfObsMeterProvider: meterProvider,
   };
-  return endpoints.map((endpoint) => new BatchSpanProcessor(new LazyExporter(endpoint, timeout), { ...config }));
+  const retry: OtlpGrpcExporterOptions = { clock: options.clock, random: options.random, stop: options.stop };
+  return endpoints.map((endpoint) => new BatchSpanProcessor(new LazyExporter(endpoint, timeout, retry), { ...config }));
 }

@@ -58,6 +58,8 @@ export function createTracing(options: TracingOptions): Tracing {
   const self = qualifiedName(options.self);
   const inboundName = `inbound ${self}`;
   const counters: TracingCounters = { sampled: 0, unsampled: 0, exported: 0, dropped: 0, failed: 0 };
+  // At shutdown the queued spans get one attempt each: a collector that is down does not hold the sidecar up.
+  const stopping = new AbortController();
   const provider = new BasicTracerProvider({
     // The decision is taken before the tracer is asked (so unsampled requests never reach it).
     sampler: new AlwaysOnSampler(),
@@ -67,7 +69,7 @@ export function createTracing(options: TracingOptions): Tracing {
       "service.namespace": options.self.namespace,
       "service.instance.id": options.nodeId,
     }),
-    spanProcessors: createSpanProcessors(options.endpoints, counters, options.export),
+    spanProcessors: createSpanProcessors(options.endpoints, counters, { ...options.export, stop: stopping.signal }),
   });
   const tracer: Tracer = provider.getTracer("weft-sidecar");
   const ids = new RandomIdGenerator();
@@ -149,6 +151,9 @@ export function createTracing(options: TracingOptions): Tracing {
     },
 
     flush: () => provider.forceFlush(),
-    shutdown: () => provider.shutdown(),
+    shutdown: () => {
+      stopping.abort();
+      return provider.shutdown();
+    },
   };
 }

@@ -32,6 +32,8 @@ export const PROTO_FILES = [
   "envoy/extensions/filters/network/tcp_proxy/v3/tcp_proxy.proto",
   "envoy/extensions/filters/listener/tls_inspector/v3/tls_inspector.proto",
   "envoy/extensions/upstreams/http/v3/http_protocol_options.proto",
+  // google.rpc.RetryInfo: when a gRPC server (an OTLP collector) says to come back
+  "google/rpc/error_details.proto",
   "weft/telemetry/v1/telemetry.proto",
   "weft/ca/v1/ca.proto",
 ] as const;
