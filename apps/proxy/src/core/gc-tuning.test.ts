@@ -6,15 +6,15 @@ import { SIDECAR_V8_FLAGS, v8FlagsToApply } from "./gc-tuning";
 describe("v8FlagsToApply", () => {
   it("applies the sidecar's flags when the operator chose none of them", () => {
     expect(v8FlagsToApply([], undefined)).toEqual([...SIDECAR_V8_FLAGS]);
-    expect(v8FlagsToApply(["--enable-source-maps"], "--max-old-space-size=256")).toEqual(["--no-allocation-site-pretenuring"]);
+    expect(v8FlagsToApply(["--enable-source-maps"], "--max-old-space-size=256")).toEqual(["--no-allocation-site-pretenuring", "--no-sparkplug"]);
   });
 
   it("leaves a flag the operator set on the command line, in either polarity", () => {
-    expect(v8FlagsToApply(["--allocation-site-pretenuring"], undefined)).toEqual([]);
-    expect(v8FlagsToApply(["--no-allocation-site-pretenuring"], undefined)).toEqual([]);
+    expect(v8FlagsToApply(["--allocation-site-pretenuring"], undefined)).toEqual(["--no-sparkplug"]);
+    expect(v8FlagsToApply(["--no-allocation-site-pretenuring", "--sparkplug"], undefined)).toEqual([]);
   });
 
   it("leaves a flag set in NODE_OPTIONS, with underscores too", () => {
-    expect(v8FlagsToApply([], "--max-old-space-size=256 --allocation_site_pretenuring")).toEqual([]);
+    expect(v8FlagsToApply([], "--max-old-space-size=256 --allocation_site_pretenuring")).toEqual(["--no-sparkplug"]);
   });
 });

@@ -1,4 +1,4 @@
-// V8 garbage-collector settings for the sidecar process. Applied by apply-gc-tuning.ts, which main.ts
+// V8 settings for the sidecar process: the garbage collector's and the compiler's. Applied by apply-gc-tuning.ts, which main.ts
 // imports first (the libraries the bundle imports load before it; the request path's objects are all
 // allocated after); not by createSidecar: tests and embedders keep their process as it is.
 //
@@ -11,7 +11,14 @@
 // promotes ~10-40 KB; at 1 000 req/s the sidecar used ~20 % less CPU and its p99 latency went from
 // 3-7 ms to ~1 ms (docs/benchmarks.md). The sidecar has no long-lived objects allocated in bulk that
 // pretenuring would help.
-export const SIDECAR_V8_FLAGS = ["--no-allocation-site-pretenuring"] as const;
+//
+// Sparkplug off. V8's baseline compiler turns every function that has run a few times into machine
+// code, kept beside its bytecode: start-up (reading the descriptor, the first xDS config, the CSR)
+// left ~0.8 MB of it in an idle sidecar's heap. Functions that run hot still reach the optimizing
+// compiler; the others run in the interpreter. CPU per request at 1 000 req/s and saturated
+// throughput moved within the noise in two A/B pairs (docs/benchmarks.md, point 14); V8 turns it off
+// on low-memory devices for the same reason.
+export const SIDECAR_V8_FLAGS = ["--no-allocation-site-pretenuring", "--no-sparkplug"] as const;
 
 /** The sidecar's flags minus those the operator set (either polarity, `-`/`_` alike) on the command line or in NODE_OPTIONS. */
 export function v8FlagsToApply(execArgv: readonly string[], nodeOptions: string | undefined): string[] {
