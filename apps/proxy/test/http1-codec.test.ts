@@ -167,6 +167,20 @@ describe("HTTP/1.1 codec — downstream", () => {
     expect(seen.slice(1).map((r) => r.trailers)).toEqual([undefined, undefined]);
   });
 
+  it("the trailers of a body the handler dropped never become part of the next request's head", async () => {
+    const seen: Array<{ url: string; headers: unknown }> = [];
+    const { port } = startCodec((req, res) => {
+      seen.push({ url: req.url, headers: req.headers });
+      if (req.url === "/upload") req.body.destroy(); // answered without reading the upload
+      res.writeHead(200, {}).end(Buffer.from("ok"));
+    });
+    const c = await rawClient(await port);
+    c.socket.write("POST /upload HTTP/1.1\r\nhost: a\r\ntransfer-encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\nhost: evil\r\nx-injected: yes\r\n\r\n");
+    c.socket.write("GET /second HTTP/1.1\r\nhost: a\r\n\r\n");
+    await c.waitFor(/(HTTP\/1\.1 200 OK[\s\S]*){2}/);
+    expect(seen[1]).toEqual({ url: "/second", headers: { host: "a" } });
+  });
+
   it("answering before the request body ended closes the connection after the answer, reading the rest (no reset)", async () => {
     const { port } = startCodec((_req, res) => res.writeHead(413, {}).end(Buffer.from("too big")));
     const c = await rawClient(await port);

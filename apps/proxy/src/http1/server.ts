@@ -353,8 +353,9 @@ export function createH1Server(options: H1ServerOptions): H1Server {
     parser[kOnMessageBegin] = () => {
       conn.headStartedAt = clock.now() || 1;
       conn.headersDone = false;
+      conn.head.clear(); // nothing of an earlier message may become part of this one's head
     };
-    // Trailers come here too, with the request's target again (not a piece of it).
+    // Trailers come here too (after headers-complete); the url argument is then no piece of the target.
     parser[kOnHeaders] = (raw: string[], url: string) => conn.head.add(raw, conn.headersDone ? undefined : url);
     parser[kOnHeadersComplete] = (major: number, minor: number, raw: string[] | undefined, method: number, target: string | undefined, _s: unknown, _m: unknown, upgrade: boolean, keepAlive: boolean) => {
       conn.headStartedAt = 0;
@@ -407,7 +408,9 @@ export function createH1Server(options: H1ServerOptions): H1Server {
     parser[kOnMessageComplete] = () => {
       const body = conn.body;
       conn.body = undefined;
-      body?.complete(conn.head.takeTrailers());
+      // Taken even when the body was dropped, so they never reach the next request's head.
+      const trailers = conn.head.takeTrailers();
+      body?.complete(trailers);
     };
     conn.onData = (chunk: Buffer) => {
       if (conn.ignoring || (conn.stopped && conn.upgrade === undefined && conn.queue.length === 0)) return;

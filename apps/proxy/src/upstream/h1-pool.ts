@@ -156,7 +156,8 @@ export function createH1Pool(options: H1PoolOptions, now: () => number): H1Pool 
     // On a shared read buffer (reused by the next read) nothing here may keep a view of a read:
     // llhttp's binding hands body bytes over as copies and head fields as strings.
     const sharedReads = socket[kSharedReads] === true;
-    // The head's first pairs when it has more than 32, or (after headers-complete) the trailers.
+    // Pairs flushed early: a head's first 32 when it has more, every head on a connection after a
+    // response that had trailers, and (after headers-complete) the trailers.
     parser[kOnHeaders] = (raw: string[]) => conn.head.add(raw);
     parser[kOnHeadersComplete] = (_major: number, _minor: number, raw: string[] | undefined, _method: unknown, _url: unknown, status: number, _msg: unknown, upgrade: boolean, keepAlive: boolean) => {
       const ex = conn.current;
