@@ -16,5 +16,6 @@ describe("v8FlagsToApply", () => {
 
   it("leaves a flag set in NODE_OPTIONS, with underscores too", () => {
     expect(v8FlagsToApply([], "--max-old-space-size=256 --allocation_site_pretenuring")).toEqual(["--no-sparkplug"]);
+    expect(v8FlagsToApply([], "--no_allocation_site_pretenuring --no_sparkplug")).toEqual([]);
   });
 });

@@ -22,7 +22,7 @@ export const SIDECAR_V8_FLAGS = ["--no-allocation-site-pretenuring", "--no-spark
 
 /** The sidecar's flags minus those the operator set (either polarity, `-`/`_` alike) on the command line or in NODE_OPTIONS. */
 export function v8FlagsToApply(execArgv: readonly string[], nodeOptions: string | undefined): string[] {
-  const name = (arg: string) => arg.replace(/^--(no-)?/, "").split("=")[0]!.replace(/_/g, "-");
+  const name = (arg: string) => arg.split("=")[0]!.replace(/_/g, "-").replace(/^--(no-)?/, "");
   const chosen = new Set([...execArgv, ...(nodeOptions ?? "").split(/\s+/)].filter((a) => a.startsWith("--")).map(name));
   return SIDECAR_V8_FLAGS.filter((flag) => !chosen.has(name(flag)));
 }

@@ -85,16 +85,20 @@ export class OtlpGrpcExporter implements SpanExporter {
     this.deadlineMs = Math.max(1, timeoutMillis - DEADLINE_MARGIN_MS);
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? Math.random;
-    options.stop?.addEventListener("abort", () => this.stopping.abort(), { once: true });
+    // Created lazily, with the first batch: that may be the one flushed at shutdown, once stopped.
+    if (options.stop?.aborted) this.stopping.abort();
+    else options.stop?.addEventListener("abort", () => this.stopping.abort(), { once: true });
   }
 
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
     if (this.stopped) return resultCallback({ code: ExportResultCode.FAILED, error: new Error("the exporter is shut down") });
+    // The deadline counts from here, as the processor's own export timeout does (the serializer may still be loading).
+    const started = this.clock.now();
     const sent = loadSerializer()
       .then((ser) => {
         const body = ser.serializeRequest(spans);
         if (body === undefined) throw new Error("the spans could not be encoded as OTLP");
-        return this.deliver(body);
+        return this.deliver(body, started);
       })
       .then(
         // A partial success still delivered the batch; the collector's reason is not the sidecar's to act on.
@@ -110,8 +114,7 @@ export class OtlpGrpcExporter implements SpanExporter {
   }
 
   /** Sends one encoded batch, and again while the collector's answer allows it and the deadline leaves room. */
-  private async deliver(body: Uint8Array): Promise<void> {
-    const started = this.clock.now();
+  private async deliver(body: Uint8Array, started: number): Promise<void> {
     const left = () => this.deadlineMs - (this.clock.now() - started);
     const backoff = createBackoff({ ...BACKOFF, random: this.random });
     let refusedOnce = false;

@@ -180,6 +180,17 @@ describe("OTLP/gRPC export", () => {
     await expect(e2.flushed).rejects.toThrow("UNAVAILABLE: down (1 attempt; the sidecar is stopping)");
     await e2.shutdown();
     expect(again.streams()).toBe(1);
+
+    // Stopped before the exporter existed (it is created with the first batch, here the last one).
+    const late = await collector([{ code: 14, message: "down" }]);
+    const t3 = recordingClock();
+    const stopped = new AbortController();
+    stopped.abort();
+    const e3 = exportOne(late.url, { clock: t3.clock, random: () => 0, exportTimeoutMs: 60_000, stop: stopped.signal });
+    await expect(e3.flushed).rejects.toThrow("UNAVAILABLE: down (1 attempt; the sidecar is stopping)");
+    expect({ streams: late.streams(), timers: t3.timers.length }).toEqual({ streams: 1, timers: 1 });
+    await e3.shutdown();
+    await late.close();
     await e.shutdown();
     await Promise.all([c.close(), again.close()]);
   });
