@@ -267,6 +267,68 @@ describe("HTTP/1.1 codec — downstream", () => {
   });
 });
 
+describe("HTTP/1.1 codec — downstream, any read boundary", () => {
+  // Three pipelined requests whose heads llhttp's binding hands over in pieces: 40 trailer fields,
+  // then (on a connection that had trailers) a 41-field head with a long target, then a plain one.
+  const fields = (prefix: string) => Array.from({ length: 40 }, (_, i) => `${prefix}${i}: v${i}\r\n`).join("");
+  const STREAM = Buffer.from(
+    `POST /first?q=1 HTTP/1.1\r\nhost: a\r\ntransfer-encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n${fields("x-t")}\r\n` +
+      `GET /second/${"p".repeat(60)} HTTP/1.1\r\nhost: b\r\n${fields("x-h")}\r\n` +
+      "GET /third HTTP/1.1\r\nhost: c\r\n\r\n",
+    "latin1",
+  );
+
+  /** Sends STREAM cut at `cuts`, each piece written only once the sidecar has read the one before; what the handler saw. */
+  async function parse(cuts: number[]): Promise<string> {
+    const seen: Array<{ url: string; host: unknown; headers: number; body: string; trailers: number }> = [];
+    let reads = 0;
+    let onRead: () => void = () => undefined;
+    const codec = createH1Server({
+      request: (req, res) => {
+        const entry = { url: req.url, host: req.headers.host, headers: Object.keys(req.headers).length, body: "", trailers: 0 };
+        seen.push(entry);
+        req.body.once("trailers", (t: object) => (entry.trailers = Object.keys(t).length));
+        void readAll(req.body).then((text) => {
+          entry.body = text;
+          res.writeHead(200, {}).end(Buffer.from("ok"));
+        });
+      },
+      handOff: (socket) => socket.destroy(),
+      clock: createFakeClock(),
+      keepAliveTimeoutMs: 65_000,
+      headersTimeoutMs: 70_000,
+    });
+    cleanups.push(() => codec.destroyAll());
+    const server = createServer({ allowHalfOpen: true }, (socket) => {
+      socket.on("data", () => (reads++, onRead()));
+      codec.accept(socket);
+    });
+    const c = await rawClient(await listen(server));
+    let from = 0;
+    for (const to of [...cuts, STREAM.length]) {
+      const before = reads;
+      const read = new Promise<void>((resolve) => (onRead = () => reads > before && resolve()));
+      c.socket.write(STREAM.subarray(from, to));
+      await read;
+      from = to;
+    }
+    await c.waitFor(/(HTTP\/1\.1 200 OK[\s\S]*){3}/);
+    return JSON.stringify(seen);
+  }
+
+  it("parses the same requests, heads, bodies and trailers wherever the reads split the stream", async () => {
+    const whole = await parse([]);
+    expect(JSON.parse(whole)).toEqual([
+      { url: "/first?q=1", host: "a", headers: 2, body: "hello", trailers: 40 },
+      { url: `/second/${"p".repeat(60)}`, host: "b", headers: 41, body: "", trailers: 0 },
+      { url: "/third", host: "c", headers: 1, body: "", trailers: 0 },
+    ]);
+    // Every 4th byte as one cut, then pairs of cuts.
+    for (let at = 1; at < STREAM.length; at += 4) expect(await parse([at]), `cut at ${at}`).toBe(whole);
+    for (let a = 3; a < STREAM.length; a += 57) for (let b = a + 11; b < STREAM.length; b += 89) expect(await parse([a, b]), `cuts at ${a}, ${b}`).toBe(whole);
+  });
+});
+
 describe("HTTP/1.1 codec — downstream, connection edges", () => {
   it("never dispatches a request that follows one ending the connection; the first is still answered", async () => {
     const seen: string[] = [];
