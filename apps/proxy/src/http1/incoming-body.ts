@@ -3,6 +3,7 @@
 // when it reads again. Trailer fields are emitted as `trailers` before the end, like an HTTP/2 stream.
 import { Readable } from "node:stream";
 import type { IncomingHttpHeaders } from "node:http";
+import { emitTrailersBeforeEnd } from "../core/body-trailers";
 
 export interface BodySource {
   pause(): unknown;
@@ -48,7 +49,7 @@ export class IncomingBody extends Readable {
     if (this.destroyed) return;
     // Emitted just before 'end', not now: the reader may attach later (an upstream connection
     // still opening, a retry layer buffering), and would miss them.
-    if (trailers !== undefined) this.prependOnceListener("end", () => this.emit("trailers", trailers));
+    if (trailers !== undefined) emitTrailersBeforeEnd(this, trailers);
     this.push(null);
   }
 

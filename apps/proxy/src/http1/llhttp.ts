@@ -144,12 +144,6 @@ export class HeadPairs {
     return url ?? flushed;
   }
 
-  /** Forgets whatever an earlier message left (at message-begin). */
-  clear(): void {
-    this.flushed = undefined;
-    this.flushedUrl = "";
-  }
-
   /** At message-complete: the trailers flushed since headers-complete, if any. */
   takeTrailers(): IncomingHttpHeaders | undefined {
     const flushed = this.flushed;

@@ -353,7 +353,6 @@ export function createH1Server(options: H1ServerOptions): H1Server {
     parser[kOnMessageBegin] = () => {
       conn.headStartedAt = clock.now() || 1;
       conn.headersDone = false;
-      conn.head.clear(); // nothing of an earlier message may become part of this one's head
     };
     // Trailers come here too (after headers-complete); the url argument is then no piece of the target.
     parser[kOnHeaders] = (raw: string[], url: string) => conn.head.add(raw, conn.headersDone ? undefined : url);

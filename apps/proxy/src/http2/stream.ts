@@ -3,6 +3,7 @@
 // window as it is read. The client and server streams build on these.
 import type { IncomingHttpHeaders } from "node:http";
 import { Readable } from "node:stream";
+import { emitTrailersBeforeEnd } from "../core/body-trailers";
 
 function noop(): void {}
 
@@ -65,7 +66,7 @@ export class StreamBody extends Readable {
 
   /** The stream ended: `trailers` (if any) are emitted just before 'end', when the reader has listened. */
   finish(trailers: IncomingHttpHeaders | undefined): void {
-    if (trailers !== undefined) this.prependOnceListener("end", () => this.emit("trailers", trailers));
+    if (trailers !== undefined) emitTrailersBeforeEnd(this, trailers);
     this.push(null);
   }
 
