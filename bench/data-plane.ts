@@ -187,7 +187,8 @@ async function main(): Promise<number> {
       if (t.key === "direct") direct = { p50: s.p50, p99: s.p99 };
       const proxyWait = Number.isFinite(s.proxyWaitShare) ? `proxy ${(100 * s.proxyWaitShare).toFixed(1)} %, ` : "";
       const waits = `run-queue wait: ${proxyWait}generator ${(100 * s.generatorWaitShare).toFixed(1)} %`;
-      console.log(`${Math.round(s.maxRps)} req/s (proxy ${s.cpuAtMax.toFixed(2)} cores), p50 ${s.p50.toFixed(3)} ms, p99 ${s.p99.toFixed(3)} ms at ${Math.round(s.achievedRate)} req/s (${waits})${s.maxErrors + s.fixedErrors > 0 ? `, ${s.maxErrors + s.fixedErrors} errors` : ""}`);
+      const cost = Number.isFinite(s.cpuPer1k) ? `, ${s.cpuPer1k.toFixed(3)} vCPU (${Math.round(100 * s.kernelShare)} % kernel)` : "";
+      console.log(`${Math.round(s.maxRps)} req/s (proxy ${s.cpuAtMax.toFixed(2)} cores), p50 ${s.p50.toFixed(3)} ms, p99 ${s.p99.toFixed(3)} ms${cost} at ${Math.round(s.achievedRate)} req/s (${waits})${s.maxErrors + s.fixedErrors > 0 ? `, ${s.maxErrors + s.fixedErrors} errors` : ""}`);
       results.runs.set(t.key, [...(results.runs.get(t.key) ?? []), s]);
     }
   }

@@ -4,7 +4,7 @@
 // waited for a CPU more than DISTURBED of the time, and the least disturbed attempt is kept.
 import { runOpenLoop, percentile, type OpenLoopResult } from "./open-loop";
 import type { ProcessGroup } from "./processes";
-import { coreTicks, cpuSeconds, peakDuring, renice, rssMiB, runQueueWaitMs, waitForQuiet } from "./proc-stats";
+import { coreTicks, cpuSeconds, cpuTimes, peakDuring, renice, rssMiB, runQueueWaitMs, waitForQuiet } from "./proc-stats";
 import type { Sample } from "./report";
 import { LOAD_CPU, PROXY_CPU, type Target, type Topology } from "./topology";
 import { BODY_PATH } from "./nginx";
@@ -34,6 +34,8 @@ export interface MeasureOptions {
 interface FixedRate {
   ol: OpenLoopResult;
   cpuPer1k: number;
+  /** Share of that CPU spent in the kernel. */
+  kernelShare: number;
   proxyWait: number;
   generatorWait: number;
   busyBefore: number;
@@ -44,8 +46,9 @@ async function fixedRate(o: MeasureOptions, t: Target, pids: number[]): Promise<
   // Only this phase gets the priority boost: it uses a fraction of a core, so other tenants barely notice.
   const boosted = [...pids, ...o.topology.upstreamPids(), process.pid];
   if (o.nice !== 0) renice(boosted, o.nice);
-  let mark = { cpu: 0, at: 0, proxyWait: 0, generatorWait: 0 };
+  let mark = { cpu: { user: 0, system: 0 }, at: 0, proxyWait: 0, generatorWait: 0 };
   let cpuPer1k = NaN;
+  let kernelShare = NaN;
   let proxyWait = NaN;
   let generatorWait = NaN;
   try {
@@ -59,16 +62,20 @@ async function fixedRate(o: MeasureOptions, t: Target, pids: number[]): Promise<
       maxConnections: 256,
       onMeasure: (phase) => {
         if (phase === "start") {
-          mark = { cpu: cpuSeconds(pids), at: performance.now(), proxyWait: runQueueWaitMs(pids), generatorWait: runQueueWaitMs([process.pid]) };
+          mark = { cpu: cpuTimes(pids), at: performance.now(), proxyWait: runQueueWaitMs(pids), generatorWait: runQueueWaitMs([process.pid]) };
           return;
         }
         const ms = performance.now() - mark.at;
-        cpuPer1k = (cpuSeconds(pids) - mark.cpu) / (ms / 1000) / (o.rate / 1000);
+        const cpu = cpuTimes(pids);
+        const user = cpu.user - mark.cpu.user;
+        const system = cpu.system - mark.cpu.system;
+        cpuPer1k = (user + system) / (ms / 1000) / (o.rate / 1000);
+        kernelShare = user + system > 0 ? system / (user + system) : NaN;
         proxyWait = (runQueueWaitMs(pids) - mark.proxyWait) / ms;
         generatorWait = (runQueueWaitMs([process.pid]) - mark.generatorWait) / ms;
       },
     });
-    return { ol, cpuPer1k: pids.length > 0 ? cpuPer1k : NaN, proxyWait: pids.length > 0 ? proxyWait : NaN, generatorWait, busyBefore };
+    return { ol, cpuPer1k: pids.length > 0 ? cpuPer1k : NaN, kernelShare: pids.length > 0 ? kernelShare : NaN, proxyWait: pids.length > 0 ? proxyWait : NaN, generatorWait, busyBefore };
   } finally {
     if (o.nice !== 0) renice(boosted, 0);
   }
@@ -118,6 +125,7 @@ export async function measure(o: MeasureOptions, t: Target, directLatency: { p50
     fixedErrors: ol.errors,
     achievedRate: ol.achievedRate,
     cpuPer1k: best!.cpuPer1k,
+    kernelShare: best!.kernelShare,
     busyBefore: Math.max(busyBeforeMax, best!.busyBefore),
     proxyWaitShare: best!.proxyWait,
     generatorWaitShare: best!.generatorWait,

@@ -20,20 +20,29 @@ export function withChildren(pid: number): number[] {
   }
 }
 
-/** CPU seconds (user + system) used so far by these processes. */
-export function cpuSeconds(pids: number[]): number {
-  let ticks = 0;
+/** CPU seconds used so far by these processes, in user space and in the kernel (system calls, the
+ *  network stack a send runs, waking the receiver). */
+export function cpuTimes(pids: number[]): { user: number; system: number } {
+  let user = 0;
+  let system = 0;
   for (const pid of pids) {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
       // Fields after "comm" (which may contain spaces): state is [0], utime [11], stime [12].
       const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      ticks += Number(rest[11]) + Number(rest[12]);
+      user += Number(rest[11]);
+      system += Number(rest[12]);
     } catch {
       // exited
     }
   }
-  return ticks / CLK_TCK;
+  return { user: user / CLK_TCK, system: system / CLK_TCK };
+}
+
+/** CPU seconds (user + system) used so far by these processes. */
+export function cpuSeconds(pids: number[]): number {
+  const t = cpuTimes(pids);
+  return t.user + t.system;
 }
 
 /** CPU seconds (user + system) of the process's main thread only (JS and the event loop). */
