@@ -6,6 +6,7 @@ import { PassThrough, Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { createFakeClock } from "@weft/test-kit";
 import { createH1Pool } from "../src/upstream/h1-pool";
+import { attemptBody } from "../src/resilience/replay-buffer";
 import { afterTest, listen, readAll } from "./support/codec-sockets";
 
 /** A raw upstream: each connection's bytes are handed to `onRequest`, which writes what it likes. */
@@ -106,6 +107,41 @@ describe("HTTP/1.1 codec — upstream pool", () => {
     const body = Readable.from([Buffer.from("x")]);
     await expect(pool.request({ method: "POST", path: "/", headers: {}, body })).rejects.toThrow();
     expect(up.connections()).toBe(2); // not sent again
+  });
+
+  it("sends a retry's replayable body once more, trailers included, when the reused connection was closed; a plain stream never", async () => {
+    const conns: Socket[] = [];
+    const received = new Map<Socket, string>();
+    const answered = new Set<Socket>();
+    const up = await rawUpstream((s, req) => {
+      if (!conns.includes(s)) conns.push(s);
+      const all = (received.get(s) ?? "") + req;
+      received.set(s, all);
+      if (answered.has(s)) {
+        s.destroy(); // the server's keep-alive timer fired just as the next request arrived
+        return;
+      }
+      const whole = all.startsWith("GET") ? all.endsWith("\r\n\r\n") : /\r\n0\r\n(.*\r\n)*\r\n$/.test(all);
+      if (!whole) return;
+      answered.add(s);
+      s.write("HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok");
+    });
+    const { pool } = poolTo(up.port);
+    await pool.request({ method: "GET", path: "/", headers: {}, body: null });
+
+    const body = attemptBody({ bytes: Buffer.from("abc"), trailers: { "x-sum": "7" } });
+    const res = await pool.request({ method: "PUT", path: "/r", headers: { host: "svc" }, body });
+    expect(String(res.body)).toBe("ok");
+    expect(up.connections()).toBe(2);
+    const resent = received.get(conns[1]!)!;
+    expect(resent.startsWith("PUT /r HTTP/1.1\r\nhost: svc\r\ntransfer-encoding: chunked\r\n\r\n")).toBe(true);
+    expect(resent.endsWith("3\r\nabc\r\n0\r\nx-sum: 7\r\n\r\n")).toBe(true);
+
+    // The second connection is now the idle one, and the server drops it in turn: a body that
+    // cannot be produced again fails instead of being half-sent twice.
+    const plain = Readable.from([Buffer.from("abc")]);
+    await expect(pool.request({ method: "PUT", path: "/r", headers: { host: "svc" }, body: plain })).rejects.toThrow();
+    expect(up.connections()).toBe(2);
   });
 
   it("closes idle connections after the server's Keep-Alive hint and fails a missing head after headersTimeout, on the clock", async () => {

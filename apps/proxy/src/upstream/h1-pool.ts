@@ -9,6 +9,7 @@
 import type { IncomingHttpHeaders } from "node:http";
 import type { Readable } from "node:stream";
 import { codedError } from "../core/errors";
+import { replayBody } from "../core/replayable-body";
 import { IncomingBody } from "../http1/incoming-body";
 import {
   createParser,
@@ -327,10 +328,14 @@ export function createH1Pool(options: H1PoolOptions, now: () => number): H1Pool 
     }
     ex.handedOver = true;
     const body = ex.req.body;
-    if (!ex.answered && !ex.retried && conn.served > 0 && IDEMPOTENT.has(ex.req.method) && (body === null || Buffer.isBuffer(body)) && !ex.req.signal?.aborted) {
-      // The server closed this keep-alive connection as we reused it: one more try on a fresh one.
-      dispatch(new Exchange(ex.req, ex.resolve, ex.reject, true));
-      return;
+    if (!ex.answered && !ex.retried && conn.served > 0 && IDEMPOTENT.has(ex.req.method) && !ex.req.signal?.aborted) {
+      // The server closed this keep-alive connection as we reused it: one more try on a fresh one,
+      // when the body can be sent again (none, a Buffer, or a stream replayable from memory).
+      const again = body === null || Buffer.isBuffer(body) ? body : replayBody(body);
+      if (again !== undefined) {
+        dispatch(new Exchange(again === body ? ex.req : { ...ex.req, body: again }, ex.resolve, ex.reject, true));
+        return;
+      }
     }
     ex.reject(err);
   }
