@@ -22,7 +22,8 @@ let prometheus: PrometheusServer;
 let agent: ProxyAgent;
 const apps: EchoServer[] = [];
 const sidecars: Sidecar[] = [];
-const stateDir = mkdtempSync(join(tmpdir(), "weft-prom-test-"));
+/** Made in beforeAll, so a run without Prometheus (the suite skipped) leaves no directory behind. */
+let stateDir = "";
 let sent = 0;
 
 /** A request from web's app to api, through web's sidecar (as its HTTP proxy). */
@@ -35,6 +36,7 @@ async function call(headers: Record<string, string> = {}): Promise<{ status: num
 
 describe.skipIf(!hasPrometheus())("Prometheus backend", () => {
   beforeAll(async () => {
+    stateDir = mkdtempSync(join(tmpdir(), "weft-prom-test-"));
     a = await startTestController();
     const api = async <T>(method: string, path: string, body?: unknown) => {
       const res = await a.http(`/api/v1${path}`, { method, ...(body ? { body: JSON.stringify(body) } : {}) });
@@ -94,7 +96,7 @@ describe.skipIf(!hasPrometheus())("Prometheus backend", () => {
     for (const s of sidecars.reverse()) await s.close();
     for (const app of apps) await app.close();
     await a?.close();
-    rmSync(stateDir, { recursive: true, force: true });
+    if (stateDir) rmSync(stateDir, { recursive: true, force: true });
   });
 
   it("answers the graph and a service's series with the same numbers as the built-in store", async () => {
