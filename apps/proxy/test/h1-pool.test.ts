@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { createFakeClock } from "@weft/test-kit";
 import { createH1Pool } from "../src/upstream/h1-pool";
 import { attemptBody } from "../src/resilience/replay-buffer";
+import { REPLAY_LIMIT_BYTES } from "../src/upstream/body-replay";
 import { afterTest, listen, readAll } from "./support/codec-sockets";
 
 /** A raw upstream: each connection's bytes are handed to `onRequest`, which writes what it likes. */
@@ -109,7 +110,7 @@ describe("HTTP/1.1 codec — upstream pool", () => {
     expect(up.connections()).toBe(2); // not sent again
   });
 
-  it("sends a retry's replayable body once more, trailers included, when the reused connection was closed; a plain stream never", async () => {
+  it("sends a streamed body once more, trailers included, when the reused connection was closed; never one larger than the replay keeps", async () => {
     const conns: Socket[] = [];
     const received = new Map<Socket, string>();
     const answered = new Set<Socket>();
@@ -138,9 +139,11 @@ describe("HTTP/1.1 codec — upstream pool", () => {
     expect(resent.endsWith("3\r\nabc\r\n0\r\nx-sum: 7\r\n\r\n")).toBe(true);
 
     // The second connection is now the idle one, and the server drops it in turn: a body that
-    // cannot be produced again fails instead of being half-sent twice.
-    const plain = Readable.from([Buffer.from("abc")]);
-    await expect(pool.request({ method: "PUT", path: "/r", headers: { host: "svc" }, body: plain })).rejects.toThrow();
+    // cannot be produced again (more was sent than the replay keeps) fails instead of being half-sent twice.
+    const large = new Readable({ read() {} });
+    large.push(Buffer.alloc(REPLAY_LIMIT_BYTES + 1, "x"));
+    large.push(null);
+    await expect(pool.request({ method: "PUT", path: "/r", headers: { host: "svc" }, body: large })).rejects.toThrow();
     expect(up.connections()).toBe(2);
   });
 

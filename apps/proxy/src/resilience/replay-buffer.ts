@@ -5,7 +5,6 @@
 import type { IncomingHttpHeaders } from "node:http";
 import { PassThrough, Readable } from "node:stream";
 import { emitTrailersBeforeEnd } from "../core/body-trailers";
-import { markReplayable } from "../core/replayable-body";
 
 export const MAX_REPLAY_BYTES = 64 * 1024;
 
@@ -16,19 +15,13 @@ export interface BufferedBody {
   trailers: IncomingHttpHeaders | undefined;
 }
 
-/** The body for one attempt: the Buffer itself (written, never consumed), or a stream when trailers
- *  must follow it — marked replayable, so the upstream pool may resend it as it would the Buffer. */
+/** The body for one attempt: the Buffer itself (written, never consumed), or a stream when trailers must follow it. */
 export function attemptBody(body: BufferedBody): Buffer | Readable {
   if (body.trailers === undefined) return body.bytes;
-  return withTrailers(body.bytes, body.trailers);
-}
-
-function withTrailers(bytes: Buffer, trailers: IncomingHttpHeaders): Readable {
   const stream = new Readable({ read() {} });
-  emitTrailersBeforeEnd(stream, trailers);
-  stream.push(bytes);
+  emitTrailersBeforeEnd(stream, body.trailers);
+  stream.push(body.bytes);
   stream.push(null);
-  markReplayable(stream, () => withTrailers(bytes, trailers));
   return stream;
 }
 

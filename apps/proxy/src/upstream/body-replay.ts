@@ -1,8 +1,9 @@
 // A streamed request body's first bytes, kept while its first attempt is in flight, so that a
 // request the upstream refused unprocessed (its GOAWAY, REFUSED_STREAM: RFC 9113 §8.7) can be sent
-// once more on a fresh session, as gRPC's transparent retry does (forward.ts). Up to `limit` bytes are
-// kept; a body that had sent more when it was refused cannot be replayed. The copy is let go as soon
-// as the attempt is answered (or failed) — `stop()`.
+// once more on a fresh session, as gRPC's transparent retry does (forward.ts) — and an idempotent
+// one whose reused HTTP/1.1 connection the server had closed, on a new one (h1-pool.ts). Up to
+// `limit` bytes are kept; a body that had sent more when it was refused cannot be replayed. The
+// copy is let go as soon as the attempt is answered (or failed) — `stop()`.
 import type { IncomingHttpHeaders } from "node:http";
 import { Readable } from "node:stream";
 import { emitTrailersBeforeEnd } from "../core/body-trailers";

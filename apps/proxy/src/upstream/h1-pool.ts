@@ -5,11 +5,11 @@
 // Idle connections are reused newest first and closed after the keep-alive time (or the server's
 // shorter `Keep-Alive: timeout` hint); a request that finds its reused connection closed by the
 // server before any answer is sent once more on a new connection when that is safe (idempotent,
-// replayable body) — the race every keep-alive client meets.
+// and a body that can be sent again: none, a Buffer, or a stream kept by BodyReplay) — the race
+// every keep-alive client meets.
 import type { IncomingHttpHeaders } from "node:http";
 import type { Readable } from "node:stream";
 import { codedError } from "../core/errors";
-import { replayBody } from "../core/replayable-body";
 import { IncomingBody } from "../http1/incoming-body";
 import {
   createParser,
@@ -27,6 +27,7 @@ import {
 } from "../http1/llhttp";
 import { chunkHeader, COALESCE_BYTES, joinHead, lastChunk, requestHead } from "../http1/serialize";
 import { forwardableTrailers } from "../http2/fields";
+import { BodyReplay } from "./body-replay";
 import { kSharedReads, kUpstreamPeer, type UpstreamSocket } from "./connect";
 
 export interface H1Request {
@@ -108,6 +109,8 @@ class Exchange {
   sentAt = 0;
   onAbort: (() => void) | undefined = undefined;
   detachBody: (() => void) | undefined = undefined;
+  /** A streamed body's first bytes, kept until the answer starts, to send it again after a stale connection. */
+  replay: BodyReplay | undefined = undefined;
 
   constructor(
     readonly req: H1Request,
@@ -222,6 +225,7 @@ export function createH1Pool(options: H1PoolOptions, now: () => number): H1Pool 
       return;
     }
     ex.answered = true;
+    ex.replay?.stop();
     const ret = conn.parser.execute(chunk);
     if (typeof ret !== "number") {
       conn.socket.destroy(codedError(`invalid HTTP/1.1 response from ${options.authority}: ${ret.reason ?? ret.code}`, "WEFT_UPSTREAM_PROTOCOL"));
@@ -309,6 +313,8 @@ export function createH1Pool(options: H1PoolOptions, now: () => number): H1Pool 
     unlistenAbort(ex);
     ex.detachBody?.();
     ex.detachBody = undefined;
+    ex.replay?.stop();
+    ex.replay = undefined;
   }
 
   function fail(conn: Connection, err: Error): void {
@@ -321,6 +327,8 @@ export function createH1Pool(options: H1PoolOptions, now: () => number): H1Pool 
     const ex = conn.current;
     if (ex === undefined) return;
     conn.current = undefined;
+    const replay = ex.replay;
+    ex.replay = undefined;
     detach(ex);
     if (ex.handedOver) {
       ex.stream?.fail(err);
@@ -330,13 +338,15 @@ export function createH1Pool(options: H1PoolOptions, now: () => number): H1Pool 
     const body = ex.req.body;
     if (!ex.answered && !ex.retried && conn.served > 0 && IDEMPOTENT.has(ex.req.method) && !ex.req.signal?.aborted) {
       // The server closed this keep-alive connection as we reused it: one more try on a fresh one,
-      // when the body can be sent again (none, a Buffer, or a stream replayable from memory).
-      const again = body === null || Buffer.isBuffer(body) ? body : replayBody(body);
+      // when the body can be sent again (none, a Buffer, or a stream that had sent no more than
+      // REPLAY_LIMIT_BYTES), as the HTTP/2 path does for a refused stream (forward.ts).
+      const again = body === null || Buffer.isBuffer(body) ? body : replay?.replay();
       if (again !== undefined) {
         dispatch(new Exchange(again === body ? ex.req : { ...ex.req, body: again }, ex.resolve, ex.reject, true));
         return;
       }
     }
+    replay?.stop();
     ex.reject(err);
   }
 
@@ -456,6 +466,8 @@ export function createH1Pool(options: H1PoolOptions, now: () => number): H1Pool 
     const onError = (err: Error) => socket.destroy(codedError(`the request body failed: ${err.message}`, "WEFT_BODY_FAILED"));
     // Destroyed without an error (the client went away): the upstream must not wait for the rest.
     const onClose = () => socket.destroy(codedError("the request body was aborted before its end", "WEFT_BODY_FAILED"));
+    // Only a reused connection can turn out closed before any answer; only an idempotent request is sent again then.
+    if (conn.served > 0 && !ex.retried && IDEMPOTENT.has(method)) ex.replay = new BodyReplay(body);
     // Listeners live only while this exchange writes its body (removed when it ends or the exchange does).
     body.on("data", onData).once("end", onEnd).once("error", onError).once("close", onClose).once("trailers", onTrailers);
     socket.on("drain", onDrain);
