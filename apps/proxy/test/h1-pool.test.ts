@@ -218,6 +218,16 @@ describe("HTTP/1.1 codec — upstream pool, connection edges", () => {
     expect(up.connections()).toBe(1);
   });
 
+  it("relays a complete response followed by stray bytes (past its length, a body on a HEAD answer), then drops the connection", async () => {
+    const up = await rawUpstream((s, req) => s.write(req.startsWith("HEAD") ? "HTTP/1.1 200 OK\r\ncontent-length: 5\r\n\r\nhello" : "HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nokEXTRA"));
+    const { pool } = poolTo(up.port);
+    const get = await pool.request({ method: "GET", path: "/", headers: {}, body: null });
+    expect([get.statusCode, String(get.body)]).toEqual([200, "ok"]);
+    const head = await pool.request({ method: "HEAD", path: "/", headers: {}, body: null });
+    expect([head.statusCode, head.headers["content-length"], head.body]).toEqual([200, "5", null]);
+    expect(up.connections()).toBe(2); // neither connection was used again
+  });
+
   it("refuses a connection that sends two responses to one request", async () => {
     const up = await rawUpstream((s) => s.write("HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nhiHTTP/1.1 302 Found\r\nlocation: /evil\r\ncontent-length: 0\r\n\r\n"));
     const { pool } = poolTo(up.port);

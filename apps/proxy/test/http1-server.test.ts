@@ -43,9 +43,17 @@ function startCodec(handler: (req: H1Request, res: H1Response) => void, clock = 
     headersTimeoutMs: 70_000,
   });
   afterTest(() => codec.destroyAll());
-  const server = createServer({ allowHalfOpen: true }, (s) => codec.accept(s));
-  return { codec, clock, handedOff, port: listen(server) };
+  const accepted: Socket[] = [];
+  const server = createServer({ allowHalfOpen: true }, (s) => {
+    accepted.push(s);
+    codec.accept(s);
+  });
+  return { codec, clock, handedOff, accepted, port: listen(server) };
 }
+
+const turns = async (n = 20) => {
+  for (let i = 0; i < n; i++) await new Promise((r) => setImmediate(r));
+};
 
 describe("HTTP/1.1 codec — downstream", () => {
   it("answers pipelined requests in order, whatever order the answers are ready in", async () => {
@@ -376,6 +384,132 @@ describe("HTTP/1.1 codec — downstream, connection edges", () => {
     await c.waitFor(/200000$/);
     c.socket.write("GET / HTTP/1.1\r\nhost: a\r\n\r\n");
     expect(await c.waitFor(/next$/)).toMatch(/200000HTTP\/1\.1 200 OK\r\ncontent-length: 4\r\n\r\nnext$/);
+  });
+
+  it("hands pipelined requests on one at a time, each once the answer before it is written (RFC 9112 §9.3.2)", async () => {
+    const seen: string[] = [];
+    const answers = new Map<string, () => void>();
+    const { port } = startCodec((req, res) => {
+      seen.push(`${req.method} ${req.url}`);
+      void readAll(req.body).then((body) => answers.set(req.url, () => res.writeHead(200, {}).end(Buffer.from(`${req.url}:${body}`))));
+    });
+    const c = await rawClient(await port);
+    c.socket.write("POST /a HTTP/1.1\r\nhost: a\r\ncontent-length: 1\r\n\r\nAPOST /b HTTP/1.1\r\nhost: a\r\ncontent-length: 1\r\n\r\nBGET /c HTTP/1.1\r\nhost: a\r\n\r\n");
+    await expect.poll(() => answers.has("/a")).toBe(true);
+    await turns();
+    expect(seen).toEqual(["POST /a"]); // /b does not run beside /a
+    answers.get("/a")!();
+    await expect.poll(() => answers.has("/b")).toBe(true);
+    expect(seen).toEqual(["POST /a", "POST /b"]);
+    answers.get("/b")!();
+    await expect.poll(() => answers.has("/c")).toBe(true);
+    answers.get("/c")!();
+    expect(await c.waitFor(/\/c:$/)).toMatch(/\/a:A[\s\S]*\/b:B[\s\S]*\/c:$/);
+  });
+
+  it("hands no more pipelined requests on while the client does not read the answers before them", async () => {
+    const big = Buffer.alloc(1024 * 1024, 120);
+    let handed = 0;
+    const { port, accepted } = startCodec((_req, res) => {
+      handed++;
+      res.writeHead(200, {}).end(big);
+    });
+    const c = await rawClient(await port);
+    c.socket.pause();
+    c.socket.write("GET / HTTP/1.1\r\nhost: a\r\n\r\n".repeat(40));
+    // The answers fill the socket's buffers; then the codec waits for the client to read.
+    await expect.poll(() => accepted[0]?.writableNeedDrain).toBe(true);
+    await turns();
+    const heldBack = handed;
+    expect(heldBack).toBeLessThan(40);
+    await turns();
+    expect(handed).toBe(heldBack);
+    let bytes = 0;
+    c.socket.removeAllListeners("data").on("data", (d: Buffer) => (bytes += d.length));
+    c.socket.resume();
+    await expect.poll(() => handed, { timeout: 10_000 }).toBe(40);
+    await expect.poll(() => bytes, { timeout: 10_000 }).toBeGreaterThan(40 * big.length);
+  });
+
+  it("answers 400 to an HTTP/1.1 request without Host or with two, 501 to a transfer coding other than chunked, then closes", async () => {
+    const seen: string[] = [];
+    const { port } = startCodec((req, res) => {
+      seen.push(req.url);
+      res.writeHead(200, {}).end();
+    });
+    const cases = [
+      ["GET /none HTTP/1.1\r\n\r\n", /^HTTP\/1\.1 400 Bad Request\r\n[\s\S]*needs a Host header\n$/],
+      ["GET /two HTTP/1.1\r\nHost: a\r\nhost: b\r\n\r\n", /^HTTP\/1\.1 400 Bad Request\r\n[\s\S]*more than one Host header; send exactly one\n$/],
+      ["POST /gz HTTP/1.1\r\nhost: a\r\ntransfer-encoding: gzip, chunked\r\n\r\n5\r\nGZIPD\r\n0\r\n\r\nGET /smuggled HTTP/1.1\r\nhost: a\r\n\r\n", /^HTTP\/1\.1 501 Not Implemented\r\n[\s\S]*transfer-encoding "gzip, chunked" is not supported/],
+    ] as const;
+    for (const [bytes, answer] of cases) {
+      const c = await rawClient(await port);
+      c.socket.write(bytes);
+      await c.closed;
+      expect(c.received()).toMatch(answer);
+    }
+    expect(seen).toEqual([]);
+  });
+
+  it("answers a request it refuses after the answers to the requests before it", async () => {
+    let answer!: () => void;
+    const { port } = startCodec((_req, res) => (answer = () => res.writeHead(200, {}).end(Buffer.from("first"))));
+    const c = await rawClient(await port);
+    c.socket.write("GET /slow HTTP/1.1\r\nhost: a\r\n\r\nGET /two HTTP/1.1\r\nhost: a\r\nhost: b\r\n\r\n");
+    await expect.poll(() => answer).toBeDefined();
+    await turns();
+    expect(c.received()).toBe("");
+    answer();
+    await c.closed;
+    expect(c.received()).toMatch(/^HTTP\/1\.1 200 OK\r\ncontent-length: 5\r\n\r\nfirstHTTP\/1\.1 400 Bad Request\r\n[\s\S]*connection: close\r\n\r\n[\s\S]*more than one Host header/);
+  });
+
+  it("serves an Upgrade offer on a request with a body as a plain request (curl --http2 POST), then the next request", async () => {
+    const seen: string[] = [];
+    const { port, handedOff } = startCodec((req, res) => {
+      void readAll(req.body).then((body) => {
+        seen.push(`${req.method} ${req.url} ${body}`);
+        res.writeHead(200, {}).end(Buffer.from(req.url));
+      });
+    });
+    const c = await rawClient(await port);
+    c.socket.write("POST /up HTTP/1.1\r\nhost: a\r\nconnection: Upgrade, HTTP2-Settings\r\nupgrade: h2c\r\nhttp2-settings: AAMAAABkAAQAoAAAAAIAAAAA\r\ncontent-length: 5\r\n\r\nhelloGET /next HTTP/1.1\r\nhost: a\r\n\r\n");
+    expect(await c.waitFor(/\/next$/)).toMatch(/^HTTP\/1\.1 200 OK\r\ncontent-length: 3\r\n\r\n\/upHTTP\/1\.1 200 OK\r\ncontent-length: 5\r\n\r\n\/next$/);
+    expect(seen).toEqual(["POST /up hello", "GET /next "]);
+    expect(handedOff).toEqual([]);
+  });
+
+  it("closes, when idle, a connection answered early whose client then stalls mid-body without closing", async () => {
+    const codec = createH1Server({
+      request: (_req, res) => res.writeHead(413, {}).end(Buffer.from("too big")),
+      handOff: (socket) => socket.destroy(),
+      clock: createFakeClock(),
+      keepAliveTimeoutMs: 40, // real time: this test waits ~0.1 s on it
+      headersTimeoutMs: 70_000,
+    });
+    afterTest(() => codec.destroyAll());
+    const server = createServer({ allowHalfOpen: true }, (s) => codec.accept(s));
+    const port = await listen(server);
+    // A client that keeps its side open after the server's FIN.
+    const client = createConnection({ port, host: "127.0.0.1", allowHalfOpen: true });
+    afterTest(() => client.destroy());
+    let text = "";
+    client.on("data", (d: Buffer) => (text += d.toString("latin1")));
+    client.write("POST / HTTP/1.1\r\nhost: a\r\ncontent-length: 1000000\r\n\r\n0123456789");
+    await expect.poll(() => text).toMatch(/connection: close\r\n\r\ntoo big$/);
+    await expect.poll(() => new Promise<number>((resolve) => server.getConnections((_err, n) => resolve(n)))).toBe(0);
+  });
+
+  it("drops a trailer field HTTP/1.1 cannot carry (a control character from an HTTP/2 peer), keeping the others", async () => {
+    const { port } = startCodec((_req, res) => {
+      res.writeHead(200, {});
+      res.write(Buffer.from("body"));
+      res.addTrailers({ "x-detail": "line one\u0001line two", "x-checksum": "abc" });
+      res.end();
+    });
+    const c = await rawClient(await port);
+    c.socket.write("GET / HTTP/1.1\r\nhost: a\r\n\r\n");
+    expect(await c.waitFor(/0\r\n[\s\S]*\r\n\r\n$/)).toMatch(/4\r\nbody\r\n0\r\nx-checksum: abc\r\n\r\n$/);
   });
 
   it("tells an HTTP/1.0 keep-alive client connection: close when the body can only end with the connection", async () => {

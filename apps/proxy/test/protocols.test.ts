@@ -159,6 +159,44 @@ describe("HTTP/2 to the app when the cluster says so", () => {
   }
 });
 
+describe("HTTP/2 app, HTTP/1.1 caller: fields HTTP/1.1 cannot carry", () => {
+  let h2App: Http2Server;
+  let appPort: number;
+  let pair: MeshPair;
+
+  beforeEach(async () => {
+    // HTTP/2 allows control characters other than CR, LF and NUL in field values; HTTP/1.1 does not.
+    h2App = createH2Server();
+    h2App.on("stream", (stream, headers) => {
+      const badHeader = headers[":path"] === "/bad-header";
+      stream.respond({ ":status": 200, "content-type": "text/plain", ...(badHeader ? { "x-detail": "a\u0001b" } : {}) }, { waitForTrailers: true });
+      stream.on("wantTrailers", () => stream.sendTrailers({ "x-detail": "line one\u0001line two", "x-checksum": "abc" }));
+      stream.end("body");
+    });
+    await new Promise<void>((resolve) => h2App.listen(0, "127.0.0.1", resolve));
+    appPort = (h2App.address() as AddressInfo).port;
+    pair = await startMeshPair({ appPort });
+    await pair.configure({ mode: "strict", protocol: "grpc", appPort, direct: true });
+  });
+
+  afterEach(async () => {
+    await pair.close();
+    await new Promise<void>((resolve) => h2App.close(() => resolve()));
+  });
+
+  it("a trailer field is dropped (the others relayed); a header field gets a 502 naming it", async () => {
+    const ok = await request(`${pair.client.outboundUrl}/bad-trailer`, { headers: { host: "reviews" } });
+    expect(await ok.body.text()).toBe("body");
+    expect(ok.trailers).toEqual({ "x-checksum": "abc" });
+    const bad = await request(`${pair.client.outboundUrl}/bad-header`, { headers: { host: "reviews" } });
+    expect(bad.statusCode).toBe(502);
+    expect(await bad.body.json()).toEqual({
+      code: "WEFT_UPSTREAM_RESET",
+      message: 'the upstream\'s response cannot be relayed: header "x-detail" has a value with control characters; it cannot be sent over HTTP/1.1',
+    });
+  });
+});
+
 describe("HTTP/2 end to end: fields sent never indexed stay so (HPACK §6.2.3)", () => {
   let h2App: Http2Server;
   let pair: MeshPair;

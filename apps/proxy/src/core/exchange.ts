@@ -192,12 +192,12 @@ export function createExchange(options: ExchangeOptions): Exchange {
     try {
       res.writeHead(response.status, response.headers);
     } catch (err) {
-      // Upstream sent a header Node refuses to relay; nothing sensible can reach the client.
+      // The upstream sent a field HTTP/1.1 cannot carry (nothing was written): a 502 that says which.
       logger.warn({ err, direction }, "could not relay upstream response headers");
-      ctx.status = 502;
-      ctx.errorCode = ErrorCode.UpstreamReset;
       discard(ctx, body);
-      res.destroy();
+      const why = err instanceof Error ? err.message : String(err);
+      if (isLocalReply(ctx, response)) res.destroy();
+      else writeH1(ctx, localReply(ctx, ErrorCode.UpstreamReset, `the upstream's response cannot be relayed: ${why}`, 502), res);
       return;
     }
     if (body === null) {

@@ -28,21 +28,31 @@ export class InvalidHeaderError extends Error {
   }
 }
 
-function appendHeaders(head: string, headers: IncomingHttpHeaders | OutgoingHttpHeaders): string {
+/** Appends header lines; a field HTTP/1.1 cannot carry throws, or (`dropUnfit`: trailers, after the body) is left out. */
+function appendHeaders(head: string, headers: IncomingHttpHeaders | OutgoingHttpHeaders, dropUnfit = false): string {
   for (const name in headers) {
     const value = headers[name];
     if (value === undefined || isFraming(name)) continue;
     if (name.charCodeAt(0) === 58 /* ":" */) continue; // HTTP/2 pseudo-headers never travel in HTTP/1.1
-    if (!checkIsHttpToken(name)) throw new InvalidHeaderError(name, "has an invalid name");
+    if (!checkIsHttpToken(name)) {
+      if (dropUnfit) continue;
+      throw new InvalidHeaderError(name, "has an invalid name");
+    }
     if (typeof value === "object") {
       for (let i = 0; i < value.length; i++) {
         const v = value[i]!;
-        if (checkInvalidHeaderChar(v)) throw new InvalidHeaderError(name, "has a value with control characters");
+        if (checkInvalidHeaderChar(v)) {
+          if (dropUnfit) continue;
+          throw new InvalidHeaderError(name, "has a value with control characters");
+        }
         head += `${name}: ${v}\r\n`;
       }
     } else {
       const v = typeof value === "string" ? value : String(value);
-      if (checkInvalidHeaderChar(v)) throw new InvalidHeaderError(name, "has a value with control characters");
+      if (checkInvalidHeaderChar(v)) {
+        if (dropUnfit) continue;
+        throw new InvalidHeaderError(name, "has a value with control characters");
+      }
       head += `${name}: ${v}\r\n`;
     }
   }
@@ -74,7 +84,9 @@ export function chunkHeader(length: number): string {
 
 /** The last chunk of a chunked body with its trailer fields. */
 export function lastChunk(trailers: OutgoingHttpHeaders | undefined): string {
-  return trailers === undefined ? "0\r\n\r\n" : `${appendHeaders("0\r\n", trailers)}\r\n`;
+  // The body is out already: a trailer field HTTP/1.1 cannot carry (a control character an HTTP/2
+  // peer may send) is dropped rather than the response broken off.
+  return trailers === undefined ? "0\r\n\r\n" : `${appendHeaders("0\r\n", trailers, true)}\r\n`;
 }
 
 /** Bodies up to this size travel in one buffer with their head (one write). */

@@ -5,7 +5,7 @@
 // buffer. Upgrade and CONNECT requests leave this codec: the connection is handed, from that
 // request's head on, to node:http (WebSocket splicing, CONNECT tunnels). Request-head timeouts are
 // swept on the injected clock; idle keep-alive connections close on the socket's own timer.
-import type { IncomingHttpHeaders, OutgoingHttpHeaders } from "node:http";
+import { STATUS_CODES, type IncomingHttpHeaders, type OutgoingHttpHeaders } from "node:http";
 import { Readable, type Duplex } from "node:stream";
 import type { Clock } from "../core/clock";
 import { codedError } from "../core/errors";
@@ -66,6 +66,8 @@ NO_BODY.push(null);
 
 const SWEEP_MS = 1_000;
 const CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n";
+/** The one transfer coding relayed (llhttp already insists that chunked comes last). */
+const CHUNKED_ONLY = /^[\t ]*chunked[\t ]*$/i;
 
 function noop(): void {}
 
@@ -102,6 +104,8 @@ export class H1Response {
   private held: (Buffer | string)[] | undefined = undefined;
   private closeListeners: (() => void)[] = [];
   private drainListener: (() => void) | undefined = undefined;
+  /** A pipelined request not handed on yet: it goes once this response is the oldest (one request at a time). */
+  pending: (() => void) | undefined = undefined;
 
   constructor(
     private readonly conn: Connection,
@@ -197,8 +201,12 @@ export class H1Response {
     return ok;
   }
 
-  /** This response became the oldest: send what it held; its body may flow again. */
+  /** This response became the oldest: its request goes on (once the client reads what came before), or what it held is sent. */
   release(): void {
+    if (this.pending !== undefined) {
+      if (!this.conn.socket.writableNeedDrain) this.dispatch();
+      return;
+    }
     const held = this.held;
     this.held = undefined;
     if (held !== undefined && held.length > 0) this.conn.send(held);
@@ -207,7 +215,18 @@ export class H1Response {
   }
 
   onDrain(): void {
-    this.drainListener?.();
+    if (this.pending !== undefined) this.dispatch();
+    else this.drainListener?.();
+  }
+
+  private dispatch(): void {
+    const go = this.pending!;
+    this.pending = undefined;
+    const conn = this.conn;
+    conn.deferred--;
+    go();
+    // The last one waiting: read on (a body still arriving resumes it when its reader reads).
+    if (conn.deferred === 0 && conn.body === undefined && !conn.stopped) conn.socket.resume();
   }
 
   private finish(): void {
@@ -242,6 +261,8 @@ class Connection {
   peerEnded = false;
   draining = false;
   upgrade: { bytes: Buffer } | undefined = undefined;
+  /** Pipelined requests parsed but not handed on (their responses' `pending`); no more is read meanwhile. */
+  deferred = 0;
   // Socket listeners (removed when the connection is handed off), and the hand-off itself.
   onData: (chunk: Buffer) => void = noop;
   onEnd: () => void = noop;
@@ -252,6 +273,15 @@ class Connection {
 
   constructor(readonly socket: Duplex) {
     this.parser = createParser(HTTPParser.REQUEST);
+  }
+
+  pause(): void {
+    this.socket.pause();
+  }
+
+  /** Reads on, unless pipelined requests wait their turn (the one handed on last resumes it). */
+  resume(): void {
+    if (this.deferred === 0) this.socket.resume();
   }
 
   send(out: (Buffer | string)[]): boolean {
@@ -279,6 +309,17 @@ class Connection {
     if (this.body !== undefined && this.queue.length === 0 && !this.upgrade) res.keepAlive = false;
     if (!res.keepAlive) {
       this.stopped = true;
+      // Requests pipelined behind it are never handed on (the client retries them on a new
+      // connection), and the rest of a request body still arriving is dropped: nothing left makes
+      // the connection busy, so its idle timer ends it if the client never closes.
+      this.deferred = 0;
+      for (const later of this.queue.splice(0)) {
+        later.pending = undefined;
+        later.closed();
+      }
+      const body = this.body;
+      this.body = undefined;
+      body?.fail(codedError("aborted: the connection closed after the answer", "ECONNRESET"));
       this.socket.end();
       // Whatever the client still sends is read and dropped (onData), so it sees our answer and
       // FIN rather than a reset while it writes.
@@ -308,31 +349,64 @@ export function createH1Server(options: H1ServerOptions): H1Server {
     sweeping = undefined;
     const now = clock.now();
     for (const conn of connections) {
-      if (!conn.ignoring && conn.headStartedAt > 0 && now - conn.headStartedAt >= options.headersTimeoutMs) reject(conn, 408, "no complete request head in time");
+      if (!conn.ignoring && conn.deferred === 0 && conn.headStartedAt > 0 && now - conn.headStartedAt >= options.headersTimeoutMs) reject(conn, 408, "no complete request head in time");
     }
     if (connections.size > 0) sweeping = clock.setTimeout(sweep, SWEEP_MS);
   }
 
   /** A request this codec cannot take: a short answer, then the connection closes. */
   function reject(conn: Connection, status: number, why: string): void {
-    conn.stopped = true;
     // The request whose body is arriving is the newest; its answer waits behind earlier ones.
     const current = conn.queue.length > 0 ? conn.queue[conn.queue.length - 1]! : undefined;
-    if (conn.queue.length === 0 && !conn.socket.destroyed) {
-      const body = `${why}\n`;
-      conn.socket.end(`HTTP/1.1 ${status} ${status === 431 ? "Request Header Fields Too Large" : status === 408 ? "Request Timeout" : "Bad Request"}\r\ncontent-type: text/plain\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`, "latin1");
-    } else if (current !== undefined && conn.body !== undefined && !current.headersSent && !conn.socket.destroyed) {
-      // The body of the request in progress broke (its head went upstream already): that request
-      // fails as the client's fault — its upstream attempt is cancelled — and is answered 400, as
-      // Envoy does, instead of a connection cut without a word.
+    if (current !== undefined && conn.body !== undefined && !current.headersSent && !conn.socket.destroyed) {
+      // The body of the request in progress broke (its head went upstream already, unless it was
+      // still waiting its turn): that request fails as the client's fault — its upstream attempt is
+      // cancelled — and is answered 400, as Envoy does, instead of a connection cut without a word.
+      conn.stopped = true;
+      conn.ignoring = true;
+      if (current.pending !== undefined) {
+        current.pending = undefined;
+        conn.deferred--;
+      }
       const body = conn.body;
       conn.body = undefined;
       body.fail(codedError(`malformed HTTP/1.1 request body: ${why}`, "HPE_INVALID_BODY"));
       current.keepAlive = false;
       current.writeHead(status, { "content-type": "text/plain" }).end(Buffer.from(`${why}\n`, "latin1"));
     } else {
-      conn.socket.destroy();
+      answerInOrder(conn, status, why);
     }
+  }
+
+  /** Answers a request that is not handed on (after the answers to those before it), then closes. */
+  function answerInOrder(conn: Connection, status: number, why: string): void {
+    conn.stopped = true;
+    // Nothing after it can be trusted to be a request: read and dropped.
+    conn.ignoring = true;
+    if (conn.socket.destroyed) return;
+    const body = `${why}\n`;
+    if (conn.queue.length === 0) {
+      conn.socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ""}\r\ncontent-type: text/plain\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`, "latin1");
+      return;
+    }
+    const res = new H1Response(conn, false, false, false);
+    conn.queue.push(res);
+    res.writeHead(status, { "content-type": "text/plain" }).end(Buffer.from(body, "latin1"));
+  }
+
+  /** Why a parsed head cannot be served (RFC 9112 §3.2, §6.1), or undefined. */
+  function unfitHead(pairs: readonly string[], http10: boolean, te: string | undefined): { status: number; why: string } | undefined {
+    let hosts = 0;
+    for (let i = 0; i < pairs.length; i += 2) {
+      const name = pairs[i]!;
+      if (name.length === 4 && name.toLowerCase() === "host") hosts++;
+    }
+    if (hosts > 1) return { status: 400, why: "the request has more than one Host header; send exactly one" };
+    if (hosts === 0 && !http10) return { status: 400, why: "an HTTP/1.1 request needs a Host header" };
+    if (te !== undefined && !CHUNKED_ONLY.test(te)) {
+      return { status: 501, why: `transfer-encoding "${te}" is not supported; send the body with chunked alone (compression belongs in content-encoding)` };
+    }
+    return undefined;
   }
 
   function handOff(conn: Connection): void {
@@ -370,7 +444,19 @@ export function createH1Server(options: H1ServerOptions): H1Server {
       }
       const pairs = conn.head.take(raw);
       const methodName = METHODS[method] ?? "GET";
-      if (upgrade) {
+      const headers = headersOf(pairs);
+      const te = headers["transfer-encoding"];
+      const cl = headers["content-length"];
+      const hasBody = te !== undefined || (cl !== undefined && cl !== "0");
+      const http10 = major === 1 && minor === 0;
+      const unfit = unfitHead(pairs, http10, te);
+      if (unfit !== undefined) {
+        answerInOrder(conn, unfit.status, unfit.why);
+        return SKIP_BODY;
+      }
+      // An upgrade offer on a request with a body (curl --http2 on a POST) is served as a plain
+      // request: the offer is dropped (hop-by-hop), the body forwarded, HTTP/1.1 answered.
+      if (upgrade && (methodName === "CONNECT" || !hasBody)) {
         // Rebuilt from what was parsed (equivalent bytes); the rest of the read is appended in onData.
         let head = `${methodName} ${url} HTTP/${major}.${minor}\r\n`;
         for (let i = 0; i < pairs.length; i += 2) head += `${pairs[i]}: ${pairs[i + 1]}\r\n`;
@@ -378,27 +464,36 @@ export function createH1Server(options: H1ServerOptions): H1Server {
         conn.stopped = true;
         return STOP_UPGRADE;
       }
-      const headers = headersOf(pairs);
-      const te = headers["transfer-encoding"];
-      const cl = headers["content-length"];
-      const hasBody = te !== undefined || (cl !== undefined && cl !== "0");
-      const http10 = major === 1 && minor === 0;
       if (!keepAlive || conn.draining) conn.stopped = true;
       const res = new H1Response(conn, methodName === "HEAD", http10, keepAlive && !conn.draining);
       conn.queue.push(res);
       let body: Readable = NO_BODY;
       if (hasBody) {
-        const incoming = new IncomingBody(socket, () => {
+        const incoming = new IncomingBody(conn, () => {
           if (conn.body === incoming) conn.body = undefined; // later chunks of it are dropped
-          socket.resume();
+          conn.resume();
         });
         conn.body = incoming;
         body = incoming;
-        if (!http10 && conn.queue.length === 1 && String(headers.expect ?? "").toLowerCase() === "100-continue") socket.write(CONTINUE, "latin1");
       } else {
         conn.body = undefined;
       }
-      options.request({ method: methodName, url, headers, body, hasBody, socket }, res);
+      const request: H1Request = { method: methodName, url, headers, body, hasBody, socket };
+      const expectsContinue = hasBody && !http10 && String(headers.expect ?? "").toLowerCase() === "100-continue";
+      const go = () => {
+        if (expectsContinue && conn.body === body) socket.write(CONTINUE, "latin1");
+        options.request(request, res);
+      };
+      if (conn.queue.length === 1 && !socket.writableNeedDrain) go();
+      else {
+        // Pipelined behind a request still in progress, or behind answers the client has not read:
+        // handed on when its turn comes, one at a time as nginx and Envoy do, so requests that are
+        // not safe never run out of order and one connection cannot fan out or fill memory with
+        // answers. Nothing more is read meanwhile (the rest of this read is parsed).
+        res.pending = go;
+        conn.deferred++;
+        socket.pause();
+      }
       return PARSE_BODY;
     };
     parser[kOnBody] = (chunk: Buffer) => {
@@ -413,7 +508,13 @@ export function createH1Server(options: H1ServerOptions): H1Server {
     };
     conn.onData = (chunk: Buffer) => {
       if (conn.ignoring || (conn.stopped && conn.upgrade === undefined && conn.queue.length === 0)) return;
-      const ret = parser.execute(chunk);
+      let ret = parser.execute(chunk);
+      // A request that offered an upgrade but had a body was served plainly, yet llhttp stops after
+      // it as after an upgrade: what follows it is the next request.
+      while (typeof ret === "number" && ret > 0 && ret < chunk.length && conn.upgrade === undefined && !conn.ignoring) {
+        chunk = chunk.subarray(ret);
+        ret = parser.execute(chunk);
+      }
       if (conn.ignoring) return;
       if (typeof ret !== "number") {
         // Bytes after a request that ends the connection: its answer still goes out. (A body still

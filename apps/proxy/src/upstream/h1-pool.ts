@@ -228,10 +228,19 @@ export function createH1Pool(options: H1PoolOptions, now: () => number): H1Pool 
     ex.replay?.stop();
     const ret = conn.parser.execute(chunk);
     if (typeof ret !== "number") {
+      if (ex.complete) {
+        // Stray bytes after a complete response (more than its content-length, a body on a HEAD
+        // answer): the response stands, as nginx relays it; the connection is not trusted again.
+        conn.dead = true;
+        if (!ex.handedOver) handOver(ex, conn);
+        done(conn, ex);
+        return;
+      }
       conn.socket.destroy(codedError(`invalid HTTP/1.1 response from ${options.authority}: ${ret.reason ?? ret.code}`, "WEFT_UPSTREAM_PROTOCOL"));
       return;
     }
     if (conn.desynced) {
+      // A second response, not stray bytes: the first may be half of a split response.
       conn.socket.destroy(codedError(`${options.authority} sent more than one response to a request`, "WEFT_UPSTREAM_PROTOCOL"));
       return;
     }
