@@ -32,10 +32,10 @@ afterEach(async () => {
   }
 });
 
-async function h2Server(onStream: (stream: ServerStream) => void, streamWindow = 1 << 20, clock: FakeClock = createFakeClock()): Promise<number> {
+async function h2Server(onStream: (stream: ServerStream) => void, streamWindow = 1 << 20, clock: FakeClock = createFakeClock(), meshPeer = false): Promise<number> {
   const s = createNetServer({ allowHalfOpen: true }, (socket) => { // as the proxy listener
     socket.setNoDelay(true);
-    sessions.push(new ServerSession(socket as ServerSessionSocket, { streamWindow, sessionWindow: 8 << 20, maxHeaderBlock: 16 * 1024, onStream, clock }));
+    sessions.push(new ServerSession(socket as ServerSessionSocket, { streamWindow, sessionWindow: 8 << 20, maxHeaderBlock: 16 * 1024, onStream, clock, meshPeer }));
   });
   server = s;
   s.listen(0, "127.0.0.1");
@@ -426,6 +426,17 @@ describe("HTTP/2 server session against hand-written frames", () => {
     expect(goaway.payload.readUInt32BE(4)).toBe(constants.NGHTTP2_ENHANCE_YOUR_CALM);
     expect(goaway.payload.subarray(8).toString()).toBe(`${PREMATURE_MIN_STREAMS} of ${PREMATURE_MIN_STREAMS} streams reset at once or malformed`);
     expect(started).toBe(PREMATURE_MIN_STREAMS);
+  });
+
+  it("does not count a mesh peer's resets as a flood: its connection carries all its app's calls, cancellations included", async () => {
+    let started = 0;
+    const port = await h2Server(() => void started++, undefined, createFakeClock(), true);
+    const enc = new HpackEncoder();
+    const flood: Buffer[] = [];
+    for (let i = 0; i < PREMATURE_MIN_STREAMS + 10; i++) flood.push(headersFrame(enc, 2 * i + 1, GET, true), rstStreamFrame(2 * i + 1, constants.NGHTTP2_CANCEL));
+    const seen = await exchange(port, [...flood, frame(PING, 0, 0, 8)], (s) => s.some((f) => f.type === PING));
+    expect(seen.some((f) => f.type === GOAWAY)).toBe(false);
+    expect(started).toBe(PREMATURE_MIN_STREAMS + 10);
   });
 
   it("does not count cancellations of slow calls (after a second) or of answered ones as a flood", async () => {

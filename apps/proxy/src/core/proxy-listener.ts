@@ -115,6 +115,7 @@ export function createProxyListener(options: ProxyListenerOptions): ProxyListene
         onStream: exchange.onStream,
         clock,
         idleTimeoutMs: DOWNSTREAM_KEEPALIVE_MS,
+        meshPeer: info.peer !== undefined,
       });
       sessions.add(session);
       session.onClosed((err) => {

@@ -26,6 +26,13 @@ export interface ServerSessionOptions {
   clock?: Clock;
   /** A connection without a stream for this long is closed gracefully (GOAWAY NO_ERROR); default IDLE_TIMEOUT_MS. */
   idleTimeoutMs?: number;
+  /**
+   * The client is a peer sidecar with a verified mesh identity: its resets are not counted as a
+   * rapid-reset flood. One such connection carries all of a peer app's calls, and their
+   * cancellations (short deadlines in a slowdown) are routine; the peer sidecar already holds its
+   * own app to the limit. Malformed streams still count.
+   */
+  meshPeer?: boolean;
 }
 
 export interface ServerSessionSocket extends SessionSocket {
@@ -289,7 +296,7 @@ export class ServerSession extends Connection<ServerStream> {
   }
 
   protected onReset(stream: ServerStream, code: number): void {
-    if (!stream.headersSent && this.clock.now() - stream.openedAt < PREMATURE_RESET_MS) this.countPremature();
+    if (!stream.headersSent && this.options.meshPeer !== true && this.clock.now() - stream.openedAt < PREMATURE_RESET_MS) this.countPremature();
     this.reset(stream, code, false, codedError(`the client reset the stream (RST_STREAM code ${code})`, "ERR_HTTP2_STREAM_ERROR"));
   }
 

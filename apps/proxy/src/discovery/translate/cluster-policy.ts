@@ -126,9 +126,9 @@ function toOutlier(o: OutlierDetectionWire | undefined, where: string): OutlierD
     if (p > 100) nack(`${where} outlier_detection`, `${field} ${p} must be at most 100`);
     return p;
   };
-  const baseEjectionMs = durationMs(o.base_ejection_time) ?? 30_000;
-  const maxEjectionMs = durationMs(o.max_ejection_time) ?? Math.max(300_000, baseEjectionMs);
-  const intervalMs = durationMs(o.interval) ?? 10_000;
+  const baseEjectionMs = durationMs(o.base_ejection_time, `${where} outlier_detection`, "base_ejection_time") ?? 30_000;
+  const maxEjectionMs = durationMs(o.max_ejection_time, `${where} outlier_detection`, "max_ejection_time") ?? Math.max(300_000, baseEjectionMs);
+  const intervalMs = durationMs(o.interval, `${where} outlier_detection`, "interval") ?? 10_000;
   if (baseEjectionMs <= 0 || intervalMs <= 0) nack(`${where} outlier_detection`, "interval and base_ejection_time must be positive");
   if (maxEjectionMs < baseEjectionMs) nack(`${where} outlier_detection`, "max_ejection_time is below base_ejection_time");
   return {
@@ -158,8 +158,8 @@ function toHealthCheck(list: HealthCheckWire[] | undefined, clusterName: string,
   if (http.codec_client_type !== undefined && http.codec_client_type !== "HTTP1") nack(`${at}.http_health_check`, `codec_client_type ${http.codec_client_type} ${NOT_YET}`);
   if (http.method !== undefined && http.method !== "GET" && http.method !== "METHOD_UNSPECIFIED") nack(`${at}.http_health_check`, `method ${http.method} ${NOT_YET} (GET)`);
   if (!http.path || !http.path.startsWith("/")) nack(`${at}.http_health_check`, `path ${JSON.stringify(http.path ?? "")} must start with /`);
-  const timeoutMs = durationMs(h.timeout);
-  const intervalMs = durationMs(h.interval);
+  const timeoutMs = durationMs(h.timeout, at, "timeout");
+  const intervalMs = durationMs(h.interval, at, "interval");
   if (timeoutMs === undefined || timeoutMs <= 0) nack(at, "timeout must be positive");
   if (intervalMs === undefined || intervalMs <= 0) nack(at, "interval must be positive");
   const healthyThreshold = u32(h.healthy_threshold);

@@ -26,7 +26,7 @@ export function toClusterConfig(c: Cluster, index: number): ClusterConfig {
   const transport = toClusterTransport(c, where);
   const policy = toClusterPolicy(c, name, where);
   const lbPolicy = policy.lbPolicy;
-  const connectTimeoutMs = durationMs(c.connect_timeout) ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  const connectTimeoutMs = durationMs(c.connect_timeout, where, "connect_timeout") ?? DEFAULT_CONNECT_TIMEOUT_MS;
   if (connectTimeoutMs <= 0) nack(where, `connect_timeout must be positive`);
   const identity = clusterIdentity(name);
   const type = c.type ?? "STATIC"; // STATIC is enum 0: absent on the wire

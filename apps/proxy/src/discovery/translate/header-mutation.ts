@@ -12,6 +12,8 @@ const ACTIONS: Record<string, HeaderOp["op"]> = {
   OVERWRITE_IF_EXISTS: "set_if_exists",
 };
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9a-z]+$/;
+const CONTROL = /[\u0001-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+const NON_ASCII = /[^\u0000-\u007f]/;
 
 function checkName(name: string | undefined, where: string): string {
   if (!name) return nack(where, "header name is empty");
@@ -28,9 +30,13 @@ export function toHeaderOps(add: readonly HeaderValueOptionWire[] | undefined, r
     const at = `${where}_to_add[${i}]`;
     const name = checkName(o.header?.key, `${at}.header.key`);
     if (o.header?.raw_value !== undefined && (o.header.raw_value as string | Uint8Array).length > 0) nack(`${at}.header`, `raw_value ${NOT_YET}; use value`);
-    const value = o.header?.value ?? "";
-    if (value.includes("%")) nack(`${at}.header.value`, `%COMMAND% substitutions ${NOT_YET} (value ${JSON.stringify(value.slice(0, 60))})`);
-    if (/[\r\n\0]/.test(value)) nack(`${at}.header.value`, "contains CR, LF or NUL");
+    const text = o.header?.value ?? "";
+    if (text.includes("%")) nack(`${at}.header.value`, `%COMMAND% substitutions ${NOT_YET} (value ${JSON.stringify(text.slice(0, 60))})`);
+    if (/[\r\n\0]/.test(text)) nack(`${at}.header.value`, "contains CR, LF or NUL");
+    // What both HTTP/1.1 and HTTP/2 carry: visible characters, space and tab.
+    if (CONTROL.test(text)) nack(`${at}.header.value`, `contains a control character (${JSON.stringify(CONTROL.exec(text)![0])}); use visible characters, space or tab`);
+    // Non-ASCII text goes out as its UTF-8 bytes, as Envoy sends it (the codecs write header strings byte per character).
+    const value = NON_ASCII.test(text) ? Buffer.from(text, "utf8").toString("latin1") : text;
     let op: HeaderOp["op"];
     if (o.append_action !== undefined) {
       if (o.append !== undefined) nack(at, "sets both append and append_action; use append_action");

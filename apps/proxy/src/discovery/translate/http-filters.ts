@@ -42,7 +42,7 @@ export function toFaultPolicy(w: HttpFaultWire, where: string): FaultPolicy | un
   let delayFraction = 0;
   if (w.delay !== undefined) {
     if (w.delay.header_delay) nack(`${where} delay`, `header_delay ${NOT_YET}; use fixed_delay`);
-    const ms = durationMs(w.delay.fixed_delay);
+    const ms = durationMs(w.delay.fixed_delay, `${where} delay`, "fixed_delay");
     if (ms === undefined) nack(`${where} delay`, "fixed_delay is missing");
     delayMs = ms;
     delayFraction = toFraction(w.delay.percentage, `${where} delay.percentage`, 0);
@@ -86,7 +86,7 @@ export function toRateLimitPolicy(w: LocalRateLimitWire, where: string): RateLim
   if (maxTokens < 1) nack(`${where} token_bucket`, "max_tokens must be at least 1");
   const tokensPerFill = tb.tokens_per_fill === undefined ? 1 : (tb.tokens_per_fill.value ?? 0);
   if (tokensPerFill < 1) nack(`${where} token_bucket`, "tokens_per_fill must be at least 1");
-  const fillIntervalMs = durationMs(tb.fill_interval);
+  const fillIntervalMs = durationMs(tb.fill_interval, `${where} token_bucket`, "fill_interval");
   if (fillIntervalMs === undefined || fillIntervalMs < 50) nack(`${where} token_bucket`, "fill_interval must be at least 50ms");
   return {
     maxTokens,

@@ -42,14 +42,14 @@ export function toRetryPolicy(w: RetryPolicyWire, where: string): RetryPolicy {
     if (code !== undefined) grpcCodes.add(code);
   }
   const numRetries = w.num_retries === undefined ? 1 : (w.num_retries.value ?? 0);
-  const perTryTimeoutMs = durationMs(w.per_try_timeout) ?? 0;
+  const perTryTimeoutMs = durationMs(w.per_try_timeout, where, "per_try_timeout") ?? 0;
   let backoffBaseMs = DEFAULT_RETRY_BASE_MS;
   let backoffMaxMs = DEFAULT_RETRY_BASE_MS * 10;
   if (w.retry_back_off !== undefined) {
-    const base = durationMs(w.retry_back_off.base_interval);
+    const base = durationMs(w.retry_back_off.base_interval, `${where} retry_back_off`, "base_interval");
     if (base === undefined || base <= 0) nack(`${where} retry_back_off`, "base_interval must be positive");
     backoffBaseMs = base;
-    backoffMaxMs = durationMs(w.retry_back_off.max_interval) ?? base * 10;
+    backoffMaxMs = durationMs(w.retry_back_off.max_interval, `${where} retry_back_off`, "max_interval") ?? base * 10;
     if (backoffMaxMs < base) nack(`${where} retry_back_off`, `max_interval (${backoffMaxMs}ms) is below base_interval (${base}ms)`);
   }
   const retriableStatusCodes = new Set<number>();
@@ -75,7 +75,7 @@ function toHashPolicies(list: RouteActionPolicyWire["hash_policy"], where: strin
     if (h.cookie !== undefined) {
       if (!h.cookie.name || !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(h.cookie.name)) nack(at, `cookie.name ${JSON.stringify(h.cookie.name ?? "")} is not a cookie name`);
       if ((h.cookie.attributes?.length ?? 0) > 0) nack(at, `cookie.attributes ${NOT_YET}`);
-      const ttl = durationMs(h.cookie.ttl);
+      const ttl = durationMs(h.cookie.ttl, at, "cookie.ttl");
       return { kind: "cookie", name: h.cookie.name, cookieTtlSeconds: ttl === undefined ? undefined : Math.floor(ttl / 1000), cookiePath: h.cookie.path ?? "", terminal };
     }
     return nack(at, "sets no policy (header or cookie)");
@@ -114,7 +114,7 @@ export function toRoutePolicy(
   ]);
   if (unsupported) nack(where, `route.${unsupported} ${NOT_YET}`);
   if (action.priority !== undefined && action.priority !== "DEFAULT") nack(where, `route.priority ${action.priority} ${NOT_YET}`);
-  const timeoutMs = durationMs(action.timeout) ?? DEFAULT_ROUTE_TIMEOUT_MS;
+  const timeoutMs = durationMs(action.timeout, where, "route.timeout") ?? DEFAULT_ROUTE_TIMEOUT_MS;
   const retry = action.retry_policy === undefined ? undefined : toRetryPolicy(action.retry_policy, `${where} route.retry_policy`);
   let prefixRewrite: string | undefined;
   if (action.prefix_rewrite !== undefined && action.prefix_rewrite !== "") {

@@ -175,6 +175,18 @@ describe("toRouteTables", () => {
         }),
       ),
     ).toContain("token_bucket: fill_interval must be at least 50ms");
+    // Durations Envoy calls out of range; values past a timer's reach are kept (the clock steps them).
+    expect(reason(withRoute({ match: { prefix: "/" }, route: { cluster: "c", timeout: { seconds: -1 } } }))).toBe(`${W}: route.timeout must not be negative`);
+    expect(reason(withRoute({ match: { prefix: "/" }, route: { cluster: "c", timeout: { nanos: 1e9 } } }))).toBe(`${W}: route.timeout.nanos 1000000000 must be below 1000000000 (carry whole seconds in seconds)`);
+    expect(reason(withRoute({ match: { prefix: "/" }, route: { cluster: "c", retry_policy: { per_try_timeout: { nanos: -5 } } } }))).toBe(`${W} route.retry_policy: per_try_timeout must not be negative`);
+    expect(first({ match: { prefix: "/" }, route: { cluster: "c", timeout: { seconds: 30 * 86_400 } } }).policy.timeoutMs).toBe(30 * 86_400_000);
+    // Header values: no control characters (HTTP/1.1 could not carry them); non-ASCII text as its UTF-8 bytes, as Envoy sends it.
+    expect(reason(withRoute({ match: { prefix: "/" }, route: { cluster: "c" }, response_headers_to_add: [{ header: { key: "x", value: "a\u0001b" } }] }))).toBe(
+      `${W} response_headers_to_add[0].header.value: contains a control character ("\\u0001"); use visible characters, space or tab`,
+    );
+    expect(first({ match: { prefix: "/" }, route: { cluster: "c" }, request_headers_to_add: [{ header: { key: "x-price", value: "5 €" } }] }).policy.requestHeaders.flat()).toEqual([
+      { op: "append", name: "x-price", value: Buffer.from("5 €", "utf8").toString("latin1") },
+    ]);
     expect(reason(withRoute({ match: { prefix: "/" }, route: { cluster: "c" } }, { retry_policy: { retry_on: "5xx" } }))).toBe(
       'route "weft.outbound" virtual_host "reviews.default": retry_policy not supported yet',
     );

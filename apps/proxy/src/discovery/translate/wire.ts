@@ -319,9 +319,18 @@ export function u32(v: UInt32Value | number | undefined): number | undefined {
   return v.value ?? 0;
 }
 
-export function durationMs(d: Duration | undefined): number | undefined {
+/**
+ * A google.protobuf.Duration in ms; `where` and `field` name it in a NACK. Negative values and
+ * nanos outside [0, 1e9) are refused, as Envoy refuses them ("Duration out-of-range"). Values past
+ * what a timer can hold (~24.8 days) are kept: the clock caps timers there (core/clock.ts).
+ */
+export function durationMs(d: Duration | undefined, where: string, field: string): number | undefined {
   if (d === undefined) return undefined;
-  return Number(d.seconds ?? 0) * 1000 + Math.round((d.nanos ?? 0) / 1e6);
+  const seconds = Number(d.seconds ?? 0);
+  const nanos = d.nanos ?? 0;
+  if (!Number.isFinite(seconds) || seconds < 0 || nanos < 0) nack(where, `${field} must not be negative`);
+  if (nanos >= 1e9) nack(where, `${field}.nanos ${nanos} must be below 1000000000 (carry whole seconds in seconds)`);
+  return seconds * 1000 + Math.round(nanos / 1e6);
 }
 
 export function isAds(source: ConfigSource | undefined): boolean {
