@@ -226,7 +226,7 @@ export async function createSidecar(config: SidecarConfig, options: SidecarOptio
   const store = createConfigStore({ bound: { inbound: metadata.inbound, outbound: metadata.outbound }, random, tcp: tcpListeners, identity: identity !== undefined });
   const persistence = createConfigPersistence(stateDir, config.nodeId, logger, () => clock.now());
   // Active health checks follow the clusters of each new snapshot (traffic policy, health/).
-  const healthChecks = createHealthChecking({ clock });
+  const healthChecks = createHealthChecking({ clock, tls: () => pools.tls() });
   let restoring = false;
   store.onSwap((snapshot) => {
     holder.current = snapshot;

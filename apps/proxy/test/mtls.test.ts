@@ -105,6 +105,22 @@ describe("mTLS between sidecars (STRICT)", () => {
     expect(res.json().message).toContain("is not the expected workload: spiffe://weft.local/ns/default/sa/reviews does not match the expected exact \"spiffe://weft.local/ns/default/sa/ratings\"");
     expect(app.received).toHaveLength(0);
   });
+
+  it("probes an endpoint's active health check through the same mTLS the data path uses: a healthy peer stays in balancing", async () => {
+    const version = pair.adsClient.set(TypeUrl.Cluster, [
+      localAppCluster(1),
+      edsClusterWith("reviews.default", {
+        transport_socket_matches: mtlsMatches("spiffe://weft.local/ns/default/sa/reviews"),
+        typed_extension_protocol_options: protocolOptions("auto"),
+        health_checks: [{ timeout: { seconds: 5 }, interval: { seconds: 10 }, healthy_threshold: { value: 1 }, unhealthy_threshold: { value: 1 }, http_health_check: { path: "/healthz" } }],
+      }),
+    ]);
+    await pair.adsClient.waitForAck(TypeUrl.Cluster, version);
+    // The first probe goes at once, through the server sidecar (STRICT refuses plaintext) to its app.
+    await expect.poll(() => app.received.some((r) => r.path === "/healthz")).toBe(true);
+    const res = await callReviews();
+    expect({ status: res.status, error: res.headers["x-weft-error"] }).toEqual({ status: 200, error: undefined });
+  });
 });
 
 describe("PERMISSIVE", () => {

@@ -37,7 +37,7 @@ describe("active health checking", () => {
     const config = snapshotFrom({ clusters: [{ ...edsCluster("svc.ns"), health_checks: [hc] }], endpoints: [assignment("svc.ns", [{ port: a.port }, { port: b.port }])] });
     const cluster = config.clusters.get("svc.ns")!;
     const available = () => cluster.hostSet.available(clock.now()).map((h) => h.port).sort();
-    checking = createHealthChecking({ clock });
+    checking = createHealthChecking({ clock, tls: () => undefined });
     checking.sync(config);
     await checking.settled();
     expect(a.status.probes).toBe(1); // probed at once
@@ -75,6 +75,7 @@ describe("active health checking", () => {
     const slowChecked = deferred();
     checking = createHealthChecking({
       clock,
+      tls: () => undefined,
       onProbe: (r) => (r.host.endsWith(`:${hung.port}`) ? results.push(r.healthy) : slowChecked.resolve()),
     });
     checking.sync(config);

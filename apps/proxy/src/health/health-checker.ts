@@ -3,10 +3,12 @@
 // `interval`, each probe bounded by `timeout`; unhealthy_threshold consecutive failures take the
 // host out of balancing, healthy_threshold consecutive successes bring it back. Hosts start
 // healthy and are probed at once. Timers on the injected clock; probes use their own keep-alive
-// connection per host (h1-pool.ts), never the data path's.
-import { connect } from "node:net";
+// connection per host (h1-pool.ts), never the data path's, over the transport the data path would
+// use for that host (mTLS to a peer sidecar, as Envoy probes through the matched transport socket).
 import type { Readable } from "node:stream";
-import { hostOf } from "../upstream/connect";
+import { hostOf, openUpstreamSocket } from "../upstream/connect";
+import { upstreamTlsFor, type UpstreamTls } from "../core/transport-config";
+import type { TlsMaterial } from "../tls/material";
 import { createH1Pool } from "../upstream/h1-pool";
 import type { Clock } from "../core/clock";
 import type { ConfigSnapshot } from "../core/runtime-config";
@@ -16,6 +18,8 @@ import type { Host, HostStats } from "../balance/host";
 
 export interface HealthCheckingOptions {
   clock: Clock;
+  /** The sidecar's current workload certificate (mTLS probes); undefined while it has none. */
+  tls: () => TlsMaterial | undefined;
   /** Called after each probe (tests, logs). */
   onProbe?: (result: { cluster: string; host: string; healthy: boolean; verdict: boolean }) => void;
 }
@@ -28,6 +32,8 @@ export interface HealthChecking {
   close(): Promise<void>;
 }
 
+const HTTP1_ALPN = ["http/1.1"] as const;
+
 interface Checker {
   configKey: string;
   state: ClusterState;
@@ -35,19 +41,19 @@ interface Checker {
 }
 
 export function createHealthChecking(options: HealthCheckingOptions): HealthChecking {
-  const { clock, onProbe } = options;
+  const { clock, onProbe, tls: currentTls } = options;
   const checkers = new Map<HostStats, Checker>();
   const inFlight = new Set<Promise<void>>();
   let closed = false;
 
-  function start(cluster: string, state: ClusterState, host: Host, hc: HealthCheck, configKey: string): Checker {
+  function start(cluster: string, state: ClusterState, host: Host, hc: HealthCheck, configKey: string, tls: UpstreamTls | undefined, connectTimeoutMs: number): Checker {
     let timer: { cancel(): void } | undefined;
     let controller: AbortController | undefined;
     let stopped = false;
     const stats = host.stats;
     const pool = createH1Pool(
       {
-        connect: () => connect({ host: host.address, port: host.port }).setNoDelay(true),
+        connect: () => openUpstreamSocket({ endpoint: host, tls, material: tls === undefined ? undefined : currentTls(), alpn: tls === undefined ? [] : HTTP1_ALPN, connectTimeoutMs }),
         authority: `${hostOf(host.address)}:${host.port}`,
         keepAliveTimeoutMs: 60_000,
         headersTimeoutMs: 0, // the probe's own timeout applies
@@ -57,6 +63,11 @@ export function createHealthChecking(options: HealthCheckingOptions): HealthChec
 
     async function probe(): Promise<void> {
       timer = undefined;
+      if (tls !== undefined && currentTls() === undefined) {
+        // No workload certificate yet (the CA has not answered): no verdict either way.
+        timer = clock.setTimeout(run, hc.intervalMs);
+        return;
+      }
       controller = new AbortController();
       const abort = controller;
       const deadline = clock.setTimeout(() => abort.abort(), hc.timeoutMs);
@@ -117,13 +128,15 @@ export function createHealthChecking(options: HealthCheckingOptions): HealthChec
         const hc = cluster.config.policy.healthCheck;
         if (hc === undefined) continue;
         const hcKey = JSON.stringify(hc);
+        const transport = cluster.config.transport;
         for (const host of cluster.hostSet.hosts) {
-          const configKey = `${host.key} ${hcKey}`;
+          const tls = transport.matches.length === 0 ? transport.tls : upstreamTlsFor(transport, snapshot.endpointLabels?.get(host.key));
+          const configKey = `${host.key} ${hcKey} ${tls?.key ?? "plaintext"} ${cluster.config.connectTimeoutMs}`;
           seen.add(host.stats);
           const existing = checkers.get(host.stats);
           if (existing?.configKey === configKey) continue;
           existing?.stop();
-          checkers.set(host.stats, start(cluster.config.name, cluster.state, host, hc, configKey));
+          checkers.set(host.stats, start(cluster.config.name, cluster.state, host, hc, configKey, tls, cluster.config.connectTimeoutMs));
         }
       }
       for (const [stats, checker] of checkers) {

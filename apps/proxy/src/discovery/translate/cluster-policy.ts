@@ -149,7 +149,7 @@ function toHealthCheck(list: HealthCheckWire[] | undefined, clusterName: string,
   if (list.length > 1) nack(`${where} health_checks`, `more than one health check ${NOT_YET}`);
   const h = list[0]!;
   const at = `${where} health_checks[0]`;
-  const other = firstSet(h, ["tcp_health_check", "grpc_health_check", "custom_health_check"]);
+  const other = firstSet(h, ["tcp_health_check", "grpc_health_check", "custom_health_check", "transport_socket_match_criteria"]);
   if (other) nack(at, `${other} ${NOT_YET} (http_health_check only)`);
   const http = h.http_health_check;
   if (http === undefined) return nack(at, "http_health_check is missing");

@@ -22,6 +22,10 @@ export function toClusterConfig(c: Cluster, index: number): ClusterConfig {
   if (!name) nack(`cluster[${index}]`, "name is empty");
   const where = `cluster "${name}"`;
   if (c.cluster_type) nack(where, `cluster_type (custom cluster) ${NOT_YET}`);
+  const extra = c as { lb_subset_config?: { subset_selectors?: unknown[] }; max_requests_per_connection?: { value?: number }; filters?: unknown[] };
+  if ((extra.lb_subset_config?.subset_selectors?.length ?? 0) > 0) nack(where, `lb_subset_config ${NOT_YET}; one cluster per version`);
+  if ((extra.max_requests_per_connection?.value ?? 0) > 0) nack(where, `max_requests_per_connection ${NOT_YET}`);
+  if ((extra.filters?.length ?? 0) > 0) nack(where, `filters (upstream network filters) ${NOT_YET}`);
   // TLS and HTTP protocol towards the endpoints (transport_socket[_matches], protocol options).
   const transport = toClusterTransport(c, where);
   const policy = toClusterPolicy(c, name, where);

@@ -111,7 +111,7 @@ export function toHttpFilters(filters: readonly HttpFilter[], where: string): Ht
     const isRouter = type === TypeUrl.Router || (f.typed_config === undefined && f.name === ROUTER_FILTER);
     const last = i === filters.length - 1;
     if (last) {
-      if (!isRouter) nack(at, `the last http filter must be ${ROUTER_FILTER} (got ${f.name ?? "(unnamed)"})`);
+      if (!isRouter) nack(at, `the last http filter must be ${ROUTER_FILTER} (got ${type === undefined ? `${f.name ?? "(unnamed)"} with no typed_config @type` : (f.name ?? type)})`);
       return;
     }
     if ((f as { disabled?: boolean }).disabled) nack(at, `disabled ${NOT_YET}`);

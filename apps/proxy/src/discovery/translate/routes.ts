@@ -47,8 +47,13 @@ function toRoute(r: RouteFull, where: string, index: number, outer: ReadonlyArra
   const unsupported = firstSet(a, [
     "cluster_header", "cluster_specifier_plugin", "inline_cluster_specifier_plugin", "regex_rewrite", "path_rewrite_policy",
     "host_rewrite_literal", "host_rewrite_header", "host_rewrite_path_regex", "append_x_forwarded_host", "request_mirror_policy",
+    "metadata_match",
   ]);
   if (unsupported) nack(where, `route.${unsupported} ${NOT_YET}`);
+  const notFound = (a as { cluster_not_found_response_code?: string }).cluster_not_found_response_code;
+  if (notFound !== undefined && notFound !== "SERVICE_UNAVAILABLE") {
+    nack(where, `route.cluster_not_found_response_code ${notFound} ${NOT_YET} (a route to a missing cluster is answered 503 WEFT_CLUSTER_NOT_FOUND)`);
+  }
   if (a.auto_host_rewrite?.value) nack(where, `route.auto_host_rewrite ${NOT_YET}`);
   let clusters: WeightedCluster[];
   if (a.cluster) {
@@ -56,13 +61,19 @@ function toRoute(r: RouteFull, where: string, index: number, outer: ReadonlyArra
   } else if (a.weighted_clusters) {
     const legs = a.weighted_clusters.clusters ?? [];
     if (legs.length === 0) nack(where, "weighted_clusters has no clusters");
+    const wc = a.weighted_clusters as { header_name?: string; total_weight?: { value?: number } };
+    if (wc.header_name) nack(where, `weighted_clusters.header_name ${NOT_YET}`);
     legs.forEach((leg, i) => {
       if (!leg.name) nack(`${where} weighted_clusters.clusters[${i}]`, "name is empty");
       const legExtra = firstSet(leg as Record<string, unknown>, ["request_headers_to_add", "request_headers_to_remove", "response_headers_to_add", "response_headers_to_remove", "typed_per_filter_config", "host_rewrite_literal", "cluster_header"]);
       if (legExtra) nack(`${where} weighted_clusters.clusters[${i}]`, `${legExtra} ${NOT_YET}`);
     });
     // Zero-weight legs never receive traffic; leave them out of the draw.
-    clusters = legs.map((leg) => ({ name: leg.name!, weight: u32(leg.weight) ?? 0 })).filter((leg) => leg.weight > 0);
+    const weighted = legs.map((leg) => ({ name: leg.name!, weight: u32(leg.weight) ?? 0 }));
+    const declared = u32(wc.total_weight);
+    const sum = weighted.reduce((s, c) => s + c.weight, 0);
+    if (declared !== undefined && declared !== 0 && declared !== sum) nack(where, `weighted_clusters.total_weight ${declared} is not the sum of the weights (${sum}); leave it out`);
+    clusters = weighted.filter((leg) => leg.weight > 0);
     if (clusters.length === 0) nack(where, "weighted_clusters weights sum to 0");
   } else {
     return nack(where, "route has neither cluster nor weighted_clusters");
@@ -102,7 +113,7 @@ function toVirtualHost(v: VirtualHostFull, where: string, rcLevel: HeaderOp[][])
 
 const RC_UNSUPPORTED = [
   "vhds", "internal_only_headers", "cluster_specifier_plugins", "request_mirror_policies", "typed_per_filter_config",
-  "max_direct_response_body_size_bytes", "response_headers_to_add_on_local_reply",
+  "max_direct_response_body_size_bytes", "response_headers_to_add_on_local_reply", "most_specific_header_mutations_wins",
 ];
 
 export function toRouteTable(rc: RouteConfigurationFull, index: number): RouteTable {
@@ -110,6 +121,9 @@ export function toRouteTable(rc: RouteConfigurationFull, index: number): RouteTa
   const where = `route "${rc.name}"`;
   const unsupported = firstSet(rc as object, RC_UNSUPPORTED);
   if (unsupported) nack(where, `${unsupported} ${NOT_YET}`);
+  if ((rc as { validate_clusters?: { value?: boolean } }).validate_clusters?.value === true) {
+    nack(where, `validate_clusters ${NOT_YET} (a route to a missing cluster is answered 503 WEFT_CLUSTER_NOT_FOUND)`);
+  }
   const rcLevel = headerLevel(rc, where);
   const byDomain = new Map<string, VirtualHost>();
   const suffixWildcards: Array<{ suffix: string; vhost: VirtualHost }> = [];
