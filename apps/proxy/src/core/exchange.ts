@@ -110,6 +110,17 @@ function isLocalReply(ctx: RequestContext, response: ProxyResponse): boolean {
   return ctx.errorCode !== undefined && response.headers[SidecarHeaders.error] !== undefined && Buffer.isBuffer(response.body);
 }
 
+/**
+ * An upstream body that failed before anything was relayed (its connection reset in the same turn
+ * its headers arrived: the body's events are already past) becomes a 503 the client can act on,
+ * not headers followed by a body that never ends.
+ */
+function unlessBodyFailed(ctx: RequestContext, response: ProxyResponse): ProxyResponse {
+  const body = response.body;
+  if (body === null || Buffer.isBuffer(body) || !body.readableAborted) return response;
+  return localReply(ctx, ErrorCode.UpstreamReset, "the upstream connection failed before its response could be relayed", 503);
+}
+
 function discard(ctx: RequestContext, body: ProxyResponse["body"]): void {
   if (body !== null && !Buffer.isBuffer(body)) body.on("error", noop).destroy();
   if (ctx.deadlineExceeded) ctx.errorCode = ErrorCode.UpstreamTimeout;
@@ -186,6 +197,7 @@ export function createExchange(options: ExchangeOptions): Exchange {
       discard(ctx, response.body);
       return;
     }
+    response = unlessBodyFailed(ctx, response);
     if (ctx.grpc && isLocalReply(ctx, response)) response = grpcShaped(ctx, response);
     const body = response.body;
     ctx.status = response.status;
@@ -349,6 +361,7 @@ export function createExchange(options: ExchangeOptions): Exchange {
       discard(ctx, response.body);
       return;
     }
+    response = unlessBodyFailed(ctx, response);
     if (ctx.grpc && isLocalReply(ctx, response)) response = grpcShaped(ctx, response);
     const body = response.body;
     ctx.status = response.status;
