@@ -4,6 +4,7 @@
 // either side is gone for good the other is closed. One `tcp` event per connection with its byte
 // counts, for telemetry.
 import type { Duplex } from "node:stream";
+import type { Socket } from "node:net";
 import { ErrorCode } from "@weft/contracts";
 import type { Logger } from "pino";
 import type { Clock } from "../core/clock";
@@ -72,7 +73,7 @@ export function createTcpProxy(options: TcpProxyOptions): TcpProxy {
     const tls = transport.matches.length === 0 ? transport.tls : upstreamTlsFor(transport, snapshot.endpointLabels?.get(endpoint.key));
     let upstream: UpstreamSocket;
     try {
-      upstream = openUpstreamSocket({ endpoint, tls, material: tls ? pools.tls() : undefined, alpn: [], connectTimeoutMs: cluster.config.connectTimeoutMs });
+      upstream = openUpstreamSocket({ endpoint, tls, material: tls ? pools.tls() : undefined, alpn: [], connectTimeoutMs: cluster.config.connectTimeoutMs, allowHalfOpen: true });
     } catch (err) {
       return fail(ErrorCode.UpstreamConnectFailed, (err as Error).message);
     }
@@ -81,7 +82,11 @@ export function createTcpProxy(options: TcpProxyOptions): TcpProxy {
     upstream.on("error", (err: Error) => {
       if (record.errorCode === undefined) record.errorCode = connected ? ErrorCode.UpstreamReset : ErrorCode.UpstreamConnectFailed;
       logger.debug({ listener, endpoint: endpoint.key, err: err.message }, "TCP upstream failed");
-      downstream.destroy();
+      // Cut off mid-stream (a reset, a broken pipe): the client sees a reset, so a stream cut
+      // short never looks complete.
+      const socket = downstream as Partial<Socket>;
+      if (connected && typeof socket.resetAndDestroy === "function") socket.resetAndDestroy();
+      else downstream.destroy();
     });
     downstream.on("data", (chunk: Buffer) => (record.bytesFromDownstream += chunk.length));
     upstream.on("data", (chunk: Buffer) => (record.bytesToDownstream += chunk.length));

@@ -24,6 +24,8 @@ export interface UpstreamConnectOptions {
    * kSharedReads. Ignored for TLS.
    */
   onRead?: (bytes: Buffer) => void;
+  /** Keep writing after the server ended its side (opaque TCP passes half-closes through). */
+  allowHalfOpen?: boolean;
 }
 
 /**
@@ -72,6 +74,7 @@ export function openUpstreamSocket(o: UpstreamConnectOptions): UpstreamSocket {
     socket = netConnect({
       host: endpoint.address,
       port: endpoint.port,
+      allowHalfOpen: o.allowHalfOpen === true,
       ...(onRead === undefined
         ? {}
         : {
@@ -92,6 +95,8 @@ export function openUpstreamSocket(o: UpstreamConnectOptions): UpstreamSocket {
     const tlsSocket: UpstreamSocket = tlsConnect({
       host: endpoint.address,
       port: endpoint.port,
+      // node:tls passes it to the socket; @types/node leaves it out of ConnectionOptions.
+      ...({ allowHalfOpen: o.allowHalfOpen === true } as object),
       secureContext: material.context,
       ...(o.tls.sni ? { servername: o.tls.sni } : {}),
       ...(o.alpn.length > 0 ? { ALPNProtocols: [...o.alpn] } : {}),
