@@ -1,6 +1,6 @@
 // xDS matchers -> runtime matchers: StringMatcher (exact/prefix/suffix/contains/safe_regex,
 // ignore_case), route HeaderMatcher (incl. pseudo-headers, present, invert) and query parameter
-// matchers. Regexes are RE2 (re2-wasm), full-match as Envoy, compiled once and cached by pattern.
+// matchers. Regexes are RE2 (re2-wasm), full-match as Envoy, compiled at translate time and shared by pattern.
 // re2-wasm (its WebAssembly memory is ~25 MB of the process) loads with the first regex a config uses.
 import { createRequire } from "node:module";
 import type { HeaderMatcher } from "../../core/runtime-config";
@@ -9,12 +9,10 @@ import { firstSet, nack, NOT_YET } from "./wire";
 import type { HeaderMatcherPolicyWire, QueryParameterMatcherWire, RegexMatcherWire, StringMatcherWire } from "./policy-wire";
 
 const PSEUDO_HEADERS = new Set([":method", ":authority", ":path", ":scheme"]);
-/** Compiled regexes by pattern: identical patterns across config pushes share one (re2-wasm never frees them). */
-const regexCache = new Map<string, RegexMatcher>();
-const REGEX_CACHE_MAX = 10_000;
 const MAX_PATTERN = 4_096; // characters
 
-type Re2Constructor = new (pattern: string, flags: string) => { test(input: string): boolean };
+type Re2Instance = { test(input: string): boolean; wrapper?: { delete(): void } };
+type Re2Constructor = new (pattern: string, flags: string) => Re2Instance;
 let re2: Re2Constructor | undefined;
 
 function RE2(): Re2Constructor {
@@ -22,29 +20,82 @@ function RE2(): Re2Constructor {
   return re2;
 }
 
+/**
+ * One pattern. re2-wasm keeps every compiled regex in a fixed 16 MB WebAssembly heap until it is
+ * deleted, so compiled regexes are freed least recently used first once MAX_COMPILED are held; a
+ * matcher whose regex was freed compiles it again when next used. Config churn (a new set of
+ * patterns with every push) can then never exhaust the engine's memory.
+ */
+interface Entry {
+  readonly source: string;
+  readonly flags: string;
+  re: Re2Instance | undefined;
+  used: number;
+}
+
+/** Entries by pattern and flags: identical patterns across config pushes share one. */
+const entries = new Map<string, Entry>();
+const ENTRIES_MAX = 10_000;
+/** Entries whose regex is compiled (in the engine's heap). */
+const compiled = new Set<Entry>();
+export const MAX_COMPILED = 2_000;
+let tick = 0;
+
+function regexOf(entry: Entry): Re2Instance {
+  entry.used = ++tick;
+  if (entry.re !== undefined) return entry.re;
+  const Re2 = RE2();
+  try {
+    entry.re = new Re2(entry.source, entry.flags);
+  } catch (err) {
+    if (!/OOM|enlarge memory/i.test((err as Error).message)) throw err;
+    freeCompiled(0); // the heap is full after all: start over (matchers in use compile again)
+    entry.re = new Re2(entry.source, entry.flags);
+  }
+  compiled.add(entry);
+  if (compiled.size > MAX_COMPILED) freeCompiled(MAX_COMPILED / 2);
+  return entry.re;
+}
+
+/** Frees compiled regexes, least recently used first, until `keep` remain. */
+function freeCompiled(keep: number): void {
+  const byAge = [...compiled].sort((a, b) => a.used - b.used);
+  for (let i = 0; i < byAge.length - keep; i++) {
+    const entry = byAge[i]!;
+    entry.re?.wrapper?.delete();
+    entry.re = undefined;
+    compiled.delete(entry);
+  }
+}
+
+/** How many regexes are compiled in the engine right now (tests). */
+export function compiledRegexCount(): number {
+  return compiled.size;
+}
+
 export function compileRegex(r: RegexMatcherWire | undefined, where: string, ignoreCase = false): RegexMatcher {
   const pattern = r?.regex;
   if (pattern === undefined || pattern === "") return nack(where, "regex is empty");
   if (pattern.length > MAX_PATTERN) nack(where, `regex is longer than ${MAX_PATTERN} characters`);
   const key = (ignoreCase ? "i:" : "s:") + pattern;
-  let compiled = regexCache.get(key);
-  if (compiled === undefined) {
+  let entry = entries.get(key);
+  if (entry === undefined) {
+    // Full match, as Envoy's safe_regex: anchor the whole pattern.
+    entry = { source: `^(?:${pattern})$`, flags: ignoreCase ? "iu" : "u", re: undefined, used: 0 };
     try {
-      // Full match, as Envoy's safe_regex: anchor the whole pattern.
-      const Re2 = RE2();
-      const re = new Re2(`^(?:${pattern})$`, ignoreCase ? "iu" : "u");
-      // The dump (/config_dump) shows the pattern, not re2-wasm's internals.
-      compiled = { test: (input: string) => re.test(input), toJSON: () => pattern } as RegexMatcher;
+      regexOf(entry);
     } catch (err) {
       // re2-wasm: "Invalid regular expression: /<wrapped>/u: <problem>: <fragment>" -> "<problem>".
       const detail = (err as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /, "");
       const colon = detail.lastIndexOf(": ");
       return nack(where, `regex ${JSON.stringify(pattern)} is not valid RE2: ${colon === -1 ? detail : detail.slice(0, colon)}`);
     }
-    if (regexCache.size >= REGEX_CACHE_MAX) regexCache.clear();
-    regexCache.set(key, compiled);
+    if (entries.size >= ENTRIES_MAX) entries.clear(); // matchers keep their entry; only sharing is lost
+    entries.set(key, entry);
   }
-  return compiled;
+  const shared = entry;
+  // The dump (/config_dump) shows the pattern, not re2-wasm's internals.
+  return { test: (input: string) => regexOf(shared).test(input), toJSON: () => pattern } as RegexMatcher;
 }
 
 export function toValueMatcher(sm: StringMatcherWire, where: string): ValueMatcher {
