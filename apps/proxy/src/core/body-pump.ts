@@ -78,6 +78,11 @@ export function pumpH2(ctx: RequestContext, body: Readable, stream: ServerStream
     const rst = (body as { rstCode?: number }).rstCode;
     if (ctx.deadlineExceeded && ctx.grpc) {
       trailers = { "grpc-status": String(GrpcStatus.DEADLINE_EXCEEDED), "grpc-message": "deadline exceeded" };
+    } else if (ctx.grpc && !body.readableEnded && rst === undefined) {
+      // The upstream connection was lost mid-call (not a reset the upstream chose): in gRPC terms
+      // UNAVAILABLE, which callers may retry, rather than the INTERNAL a bare stream reset reads as.
+      if (ctx.errorCode === undefined) ctx.errorCode = ErrorCode.UpstreamReset;
+      trailers = { "grpc-status": String(GrpcStatus.UNAVAILABLE), "grpc-message": "the upstream connection was lost mid-call" };
     } else if (!body.readableEnded || (rst !== undefined && rst !== H2Error.NoError)) {
       // Reset mid-body (a closed HTTP/2 stream also ends its readable side): pass the reset on.
       if (ctx.errorCode === undefined) ctx.errorCode = ErrorCode.UpstreamReset;
