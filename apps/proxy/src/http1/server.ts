@@ -480,20 +480,21 @@ export function createH1Server(options: H1ServerOptions): H1Server {
       }
       const request: H1Request = { method: methodName, url, headers, body, hasBody, socket };
       const expectsContinue = hasBody && !http10 && String(headers.expect ?? "").toLowerCase() === "100-continue";
-      const go = () => {
+      if (conn.queue.length === 1 && !socket.writableNeedDrain) {
+        if (expectsContinue) socket.write(CONTINUE, "latin1");
+        options.request(request, res);
+        return PARSE_BODY;
+      }
+      // Pipelined behind a request still in progress, or behind answers the client has not read:
+      // handed on when its turn comes, one at a time as nginx and Envoy do, so requests that are
+      // not safe never run out of order and one connection cannot fan out or fill memory with
+      // answers. Nothing more is read meanwhile (the rest of this read is parsed).
+      res.pending = () => {
         if (expectsContinue && conn.body === body) socket.write(CONTINUE, "latin1");
         options.request(request, res);
       };
-      if (conn.queue.length === 1 && !socket.writableNeedDrain) go();
-      else {
-        // Pipelined behind a request still in progress, or behind answers the client has not read:
-        // handed on when its turn comes, one at a time as nginx and Envoy do, so requests that are
-        // not safe never run out of order and one connection cannot fan out or fill memory with
-        // answers. Nothing more is read meanwhile (the rest of this read is parsed).
-        res.pending = go;
-        conn.deferred++;
-        socket.pause();
-      }
+      conn.deferred++;
+      socket.pause();
       return PARSE_BODY;
     };
     parser[kOnBody] = (chunk: Buffer) => {
