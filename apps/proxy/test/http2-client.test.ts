@@ -10,17 +10,20 @@ import { Readable } from "node:stream";
 import { ClientSession } from "../src/http2/client-session";
 import type { ClientResponse } from "../src/http2/client-stream";
 import { StreamBody } from "../src/http2/stream";
-import { frame, FRAME_HEADER, rstStreamFrame } from "../src/http2/frames";
+import { frame, rstStreamFrame } from "../src/http2/frames";
 import { HpackEncoder } from "../src/http2/hpack";
 import { deferred } from "./support/upstreams";
+import { dataFrame, headersFrame, startRawH2Server } from "./support/raw-h2";
 
 const OPTIONS = { streamWindow: 1 << 20, sessionWindow: 8 << 20, idleTimeoutMs: 60_000 };
 
 let server: Http2Server | NetServer | undefined;
 const sockets: Socket[] = [];
 const serverSessions: ServerHttp2Session[] = [];
+const closers: Array<() => Promise<void>> = [];
 
 afterEach(async () => {
+  for (const close of closers.splice(0)) await close();
   for (const s of sockets.splice(0)) s.destroy();
   for (const s of serverSessions.splice(0)) s.destroy();
   if (server !== undefined) {
@@ -344,46 +347,14 @@ describe("HTTP/2 client session against node:http2", () => {
   describe("against a server that misbehaves (frames written by hand)", () => {
     /** A server that answers each request's HEADERS with `reply(streamId)`'s bytes, in one write. */
     async function rawServer(reply: (id: number, encoder: HpackEncoder) => Buffer[]): Promise<number> {
-      const net = createNetServer((socket) => {
-        sockets.push(socket);
-        const encoder = new HpackEncoder();
-        socket.write(frame(0x4, 0, 0, 0)); // SETTINGS, empty
-        let buf = Buffer.alloc(0);
-        let prefaceSeen = false;
-        socket.on("data", (d: Buffer) => {
-          buf = Buffer.concat([buf, d]);
-          if (!prefaceSeen) {
-            if (buf.length < 24) return;
-            buf = buf.subarray(24);
-            prefaceSeen = true;
-          }
-          while (buf.length >= FRAME_HEADER) {
-            const length = buf.readUIntBE(0, 3);
-            if (buf.length < FRAME_HEADER + length) return;
-            const type = buf[3];
-            const id = buf.readUInt32BE(5) & 0x7fffffff;
-            buf = buf.subarray(FRAME_HEADER + length);
-            if (type === 0x1) socket.write(Buffer.concat(reply(id, encoder)));
-          }
-        });
+      const encoders = new WeakMap<Socket, HpackEncoder>();
+      const raw = await startRawH2Server((id, socket) => {
+        let encoder = encoders.get(socket);
+        if (encoder === undefined) encoders.set(socket, (encoder = new HpackEncoder()));
+        return reply(id, encoder);
       });
-      server = net;
-      net.listen(0, "127.0.0.1");
-      await once(net, "listening");
-      return (net.address() as AddressInfo).port;
-    }
-
-    function headersFrame(encoder: HpackEncoder, id: number, fields: string[], endStream: boolean): Buffer {
-      const block = encoder.encode(fields, FRAME_HEADER);
-      const f = frame(0x1, 0x4 | (endStream ? 0x1 : 0), id, block.length - FRAME_HEADER);
-      f.copy(block, 0, 0, FRAME_HEADER);
-      return block;
-    }
-
-    function dataFrame(id: number, bytes: string, endStream: boolean): Buffer {
-      const f = frame(0x0, endStream ? 0x1 : 0, id, bytes.length);
-      f.write(bytes, FRAME_HEADER, "latin1");
-      return f;
+      closers.push(raw.close);
+      return raw.port;
     }
 
     it("refuses a body shorter than its content-length, and header names in upper case", async () => {

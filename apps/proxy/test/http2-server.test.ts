@@ -17,6 +17,7 @@ import type { ServerStream } from "../src/http2/server-stream";
 import { frame, FRAME_HEADER, PREFACE, rstStreamFrame, settingsFrame } from "../src/http2/frames";
 import { HpackDecoder, HpackEncoder } from "../src/http2/hpack";
 import { deferred } from "./support/upstreams";
+import { dataFrame, headersFrame } from "./support/raw-h2";
 
 let server: NetServer | undefined;
 const sessions: ServerSession[] = [];
@@ -236,17 +237,6 @@ describe("HTTP/2 server session against node:http2's client", () => {
 });
 
 describe("HTTP/2 server session against hand-written frames", () => {
-  function headersFrame(encoder: HpackEncoder, id: number, fields: string[], endStream: boolean): Buffer {
-    const block = encoder.encode(fields, 0);
-    const f = frame(0x1, 0x4 | (endStream ? 0x1 : 0), id, block.length);
-    block.copy(f, FRAME_HEADER);
-    return f;
-  }
-  function dataFrame(id: number, bytes: string, endStream: boolean): Buffer {
-    const f = frame(0x0, endStream ? 0x1 : 0, id, bytes.length);
-    f.write(bytes, FRAME_HEADER, "latin1");
-    return f;
-  }
   /** What the server sent back, frame by frame, until it closed or `until` says enough. */
   async function exchange(port: number, frames: Buffer[], until: (seen: Array<{ type: number; id: number; payload: Buffer }>) => boolean) {
     const socket = netConnect({ port, host: "127.0.0.1" });

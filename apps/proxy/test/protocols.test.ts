@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { connect as h2connect, constants as h2constants, createServer as createH2Server, sensitiveHeaders, type Http2Server, type IncomingHttpHeaders as H2Headers, type ServerHttp2Stream } from "node:http2";
 import { createServer as createHttpServer, type Server as HttpServer } from "node:http";
 import { createServer as createHttpsServer, type Server as HttpsServer } from "node:https";
-import { connect as netConnect, createServer as createNetServer, type AddressInfo, type Socket } from "node:net";
+import { connect as netConnect, type AddressInfo } from "node:net";
 import { ProxyAgent, request, WebSocket } from "undici";
 import { TypeUrl } from "@weft/contracts/proto";
 import { startEchoServer, type EchoServer } from "@weft/test-kit";
@@ -14,8 +14,9 @@ import { send, waitForMesh } from "./support/harness";
 import { startMeshPair, type MeshPair } from "./support/mesh-pair";
 import { downstreamTlsSocket, inboundListener, outboundListener, setTransportMesh } from "./support/transport-fixtures";
 import { startWsEcho, type WsEcho } from "./support/ws-echo";
-import { frame, FRAME_HEADER } from "../src/http2/frames";
+import { frame } from "../src/http2/frames";
 import { HpackEncoder } from "../src/http2/hpack";
+import { dataFrame, headersFrame, startRawH2Server, type RawH2Server } from "./support/raw-h2";
 
 interface H2Reply {
   status: number;
@@ -202,53 +203,16 @@ describe("HTTP/2 app, HTTP/1.1 caller: fields HTTP/1.1 cannot carry", () => {
 // An h2c app whose connection fails in the same turn as its response headers arrive: the sidecar
 // acknowledges the SETTINGS that came with them, and that write fails at once. The body is gone
 // before the exchange relays anything.
-/** An h2c "app" that answers the first request's HEADERS with SETTINGS + HEADERS(200) + DATA in one write, then resets the connection. */
-async function startDyingApp(): Promise<{ port: number; close(): Promise<void> }> {
-  const appSockets = new Set<Socket>();
-  const app = createNetServer((socket) => {
-    appSockets.add(socket);
-    socket.on("error", () => undefined);
-    socket.write(frame(0x4, 0, 0, 0)); // SETTINGS
-    let buf = Buffer.alloc(0);
-    let preface = false;
-    socket.on("data", (d: Buffer) => {
-      buf = Buffer.concat([buf, d]);
-      if (!preface) {
-        if (buf.length < 24) return;
-        buf = buf.subarray(24);
-        preface = true;
-      }
-      while (buf.length >= FRAME_HEADER && buf.length >= FRAME_HEADER + buf.readUIntBE(0, 3)) {
-        const len = buf.readUIntBE(0, 3);
-        const type = buf[3];
-        const id = buf.readUInt32BE(5) & 0x7fffffff;
-        buf = buf.subarray(FRAME_HEADER + len);
-        if (type !== 0x1) continue;
-        const block = new HpackEncoder().encode([":status", "200", "content-type", "application/octet-stream"], FRAME_HEADER);
-        block.writeUIntBE(block.length - FRAME_HEADER, 0, 3);
-        block[3] = 0x1;
-        block[4] = 0x4; // END_HEADERS
-        block.writeUInt32BE(id, 5);
-        const data = frame(0x0, 0, id, 7);
-        data.write("partial", FRAME_HEADER);
-        socket.write(Buffer.concat([frame(0x4, 0, 0, 0), block, data]), () => socket.resetAndDestroy());
-        return;
-      }
-    });
-  });
-  await new Promise<void>((r) => app.listen(0, "127.0.0.1", r));
-  return {
-    port: (app.address() as AddressInfo).port,
-    close: async () => {
-      for (const s of appSockets) s.destroy();
-      await new Promise<void>((r) => app.close(() => r()));
-    },
-  };
+/** An h2c "app" that answers a request with SETTINGS + HEADERS(200) + DATA in one write, then resets the connection. */
+function startDyingApp(): Promise<RawH2Server> {
+  return startRawH2Server(
+    (id) => [frame(0x4, 0, 0, 0), headersFrame(new HpackEncoder(), id, [":status", "200", "content-type", "application/octet-stream"], false), dataFrame(id, "partial", false)],
+    (socket) => socket.resetAndDestroy(),
+  );
 }
 
-
 describe("HTTP/2 upstream lost in the turn its response headers arrive", () => {
-  let dying: Awaited<ReturnType<typeof startDyingApp>>;
+  let dying: RawH2Server;
   let pair: MeshPair;
 
   beforeEach(async () => {

@@ -52,8 +52,6 @@ export function pumpH1(ctx: RequestContext, body: Readable, res: H1Writer): void
   body.on("data", onData).once("end", onEnd).on("error", onError).once("trailers", onTrailers);
   res.on("drain", onDrain);
   res.once("close", onClose);
-  // Failed before these listeners were attached: its events are past.
-  if (body.readableAborted) onError();
 }
 
 /**
@@ -100,8 +98,6 @@ export function pumpH2(ctx: RequestContext, body: Readable, stream: ServerStream
   };
   body.on("data", onData).once("end", onBodyDone).once("trailers", onTrailers).on("error", onBodyDone).once("close", onBodyDone);
   stream.onClose(onClose);
-  // Failed before these listeners were attached: its events are past.
-  if (body.readableAborted) onBodyDone();
 }
 
 /** HTTP/2 trailers as node:http2 delivers them may carry pseudo-headers; neither side may send those. */

@@ -6,7 +6,7 @@
 // connection per host (h1-pool.ts), never the data path's, over the transport the data path would
 // use for that host (mTLS to a peer sidecar, as Envoy probes through the matched transport socket).
 import type { Readable } from "node:stream";
-import { hostOf, openUpstreamSocket } from "../upstream/connect";
+import { hostOf, HTTP1_ALPN, openUpstreamSocket } from "../upstream/connect";
 import { upstreamTlsFor, type UpstreamTls } from "../core/transport-config";
 import type { TlsMaterial } from "../tls/material";
 import { createH1Pool } from "../upstream/h1-pool";
@@ -31,8 +31,6 @@ export interface HealthChecking {
   settled(): Promise<void>;
   close(): Promise<void>;
 }
-
-const HTTP1_ALPN = ["http/1.1"] as const;
 
 interface Checker {
   configKey: string;

@@ -39,6 +39,9 @@ export const SHARED_READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
 /** Set on a socket whose reads go to its onRead callback (SHARED_READ_BUFFER), not to 'data'. */
 export const kSharedReads = Symbol("weft.sharedReads");
 
+/** ALPN offered for an HTTP/1.1 connection over TLS. */
+export const HTTP1_ALPN = ["http/1.1"] as const;
+
 /** Set on errors raised while connecting (refused, timed out, TLS handshake or peer identity). */
 export const kConnectPhase = Symbol("weft.connectPhase");
 /** On a TLS socket: the SPIFFE ID the server proved. */

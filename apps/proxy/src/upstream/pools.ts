@@ -8,7 +8,7 @@ import { systemClock } from "../core/clock";
 import type { Endpoint } from "../core/runtime-config";
 import type { UpstreamTls } from "../core/transport-config";
 import type { TlsMaterial } from "../tls/material";
-import { hostOf, noCertificateError, openUpstreamSocket } from "./connect";
+import { hostOf, HTTP1_ALPN, noCertificateError, openUpstreamSocket } from "./connect";
 import { createH1Pool, type H1Pool } from "./h1-pool";
 import { createH2Sessions, type H2Sessions } from "./h2-sessions";
 
@@ -47,7 +47,6 @@ interface PoolEntry {
   generation: number;
 }
 
-const HTTP1_ALPN = ["http/1.1"] as const;
 /** How often idle connections and overdue response heads are looked for, ms. */
 const SWEEP_MS = 1_000;
 

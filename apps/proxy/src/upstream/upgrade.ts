@@ -9,9 +9,7 @@ import type { RequestContext } from "../core/request-context";
 import type { Endpoint } from "../core/runtime-config";
 import type { UpstreamTls } from "../core/transport-config";
 import type { TlsMaterial } from "../tls/material";
-import { kUpstreamPeer, openUpstreamSocket, type UpstreamSocket } from "./connect";
-
-const HTTP1_ALPN = ["http/1.1"] as const;
+import { HTTP1_ALPN, kUpstreamPeer, openUpstreamSocket, type UpstreamSocket } from "./connect";
 
 export function forwardUpgrade(
   ctx: RequestContext,

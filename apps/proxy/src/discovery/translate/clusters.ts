@@ -4,7 +4,7 @@
 import { parseClusterName, SidecarResourceNames, type WorkloadIdentity } from "@weft/contracts";
 import type { ClusterConfig } from "../../core/runtime-config";
 import { toEndpoints } from "./endpoints";
-import { durationMs, isAds, nack, NOT_YET, type Cluster } from "./wire";
+import { durationMs, isAds, nack, NOT_YET, u32, type Cluster } from "./wire";
 import { toClusterPolicy } from "./cluster-policy";
 import { toClusterTransport } from "./cluster-transport";
 
@@ -22,10 +22,9 @@ export function toClusterConfig(c: Cluster, index: number): ClusterConfig {
   if (!name) nack(`cluster[${index}]`, "name is empty");
   const where = `cluster "${name}"`;
   if (c.cluster_type) nack(where, `cluster_type (custom cluster) ${NOT_YET}`);
-  const extra = c as { lb_subset_config?: { subset_selectors?: unknown[] }; max_requests_per_connection?: { value?: number }; filters?: unknown[] };
-  if ((extra.lb_subset_config?.subset_selectors?.length ?? 0) > 0) nack(where, `lb_subset_config ${NOT_YET}; one cluster per version`);
-  if ((extra.max_requests_per_connection?.value ?? 0) > 0) nack(where, `max_requests_per_connection ${NOT_YET}`);
-  if ((extra.filters?.length ?? 0) > 0) nack(where, `filters (upstream network filters) ${NOT_YET}`);
+  if ((c.lb_subset_config?.subset_selectors?.length ?? 0) > 0) nack(where, `lb_subset_config ${NOT_YET}; one cluster per version`);
+  if ((u32(c.max_requests_per_connection) ?? 0) > 0) nack(where, `max_requests_per_connection ${NOT_YET}`);
+  if ((c.filters?.length ?? 0) > 0) nack(where, `filters (upstream network filters) ${NOT_YET}`);
   // TLS and HTTP protocol towards the endpoints (transport_socket[_matches], protocol options).
   const transport = toClusterTransport(c, where);
   const policy = toClusterPolicy(c, name, where);

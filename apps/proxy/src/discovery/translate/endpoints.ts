@@ -14,18 +14,18 @@ const HEALTH: Record<string, EndpointHealth> = {
 
 export function toEndpoints(cla: ClusterLoadAssignment, where: string): Endpoint[] {
   const out: Endpoint[] = [];
-  if (((cla as { policy?: { drop_overloads?: unknown[] } }).policy?.drop_overloads?.length ?? 0) > 0) nack(where, `policy.drop_overloads ${NOT_YET}`);
+  if ((cla.policy?.drop_overloads?.length ?? 0) > 0) nack(where, `policy.drop_overloads ${NOT_YET}`);
   (cla.endpoints ?? []).forEach((locality, i) => {
     const at = `${where} endpoints[${i}]`;
     if ((locality.priority ?? 0) !== 0) nack(at, `priority ${locality.priority} ${NOT_YET} (only priority 0)`);
-    if ((locality as { leds_cluster_locality_config?: unknown }).leds_cluster_locality_config !== undefined) nack(at, `leds_cluster_locality_config ${NOT_YET}; list lb_endpoints`);
+    if (locality.leds_cluster_locality_config !== undefined) nack(at, `leds_cluster_locality_config ${NOT_YET}; list lb_endpoints`);
     (locality.lb_endpoints ?? []).forEach((lb, j) => {
       const here = `${at}.lb_endpoints[${j}]`;
       if (lb.endpoint_name) nack(here, `endpoint_name (EDS collections) ${NOT_YET}`);
       const sa = lb.endpoint?.address?.socket_address;
       if (sa === undefined) nack(here, "endpoint.address must be a socket_address");
-      const hcPort = (lb.endpoint as { health_check_config?: { port_value?: number; address?: unknown; hostname?: string } }).health_check_config;
-      if (hcPort !== undefined && ((hcPort.port_value ?? 0) !== 0 || hcPort.address !== undefined || !!hcPort.hostname)) nack(here, `endpoint.health_check_config ${NOT_YET} (health checks go to the endpoint's own address)`);
+      const hc = lb.endpoint?.health_check_config;
+      if (hc !== undefined && ((hc.port_value ?? 0) !== 0 || hc.address !== undefined || !!hc.hostname)) nack(here, `endpoint.health_check_config ${NOT_YET} (health checks go to the endpoint's own address)`);
       if (!sa.address) nack(here, "socket_address.address is empty");
       if (sa.named_port) nack(here, `socket_address.named_port ${NOT_YET}; use port_value`);
       if (sa.protocol === "UDP") nack(here, "socket_address.protocol UDP is not HTTP");

@@ -14,11 +14,14 @@ import { toHttpFilters } from "./http-filters";
 import { toCommonTls } from "./tls-context";
 import { RAW_BUFFER_TRANSPORT_SOCKET, TLS_TRANSPORT_SOCKET } from "./cluster-transport";
 import {
+  durationMs,
   firstSet,
   isAds,
   nack,
   NOT_YET,
+  u32,
   type DownstreamTlsContextWire,
+  type Duration,
   type FilterChain as FilterChainWire,
   type HttpConnectionManager,
   type Listener,
@@ -71,31 +74,21 @@ interface ChainResult {
 }
 
 /** HttpConnectionManager fields that change what Envoy does with a request, not honoured yet (a NACK, not a silent difference). */
-interface HcmOptionsWire {
-  normalize_path?: { value?: boolean };
-  merge_slashes?: boolean;
-  path_with_escaped_slashes_action?: string;
-  request_timeout?: { seconds?: number | string; nanos?: number };
-  stream_idle_timeout?: { seconds?: number | string; nanos?: number };
-  max_request_headers_kb?: { value?: number };
-  forward_client_cert_details?: string;
-}
-
-function checkHcm(hcm: HcmOptionsWire, at: string): void {
-  const set = (d: { seconds?: number | string; nanos?: number } | undefined) => d !== undefined && (Number(d.seconds ?? 0) !== 0 || (d.nanos ?? 0) !== 0);
+function checkHcm(hcm: HttpConnectionManager, at: string): void {
+  const set = (d: Duration | undefined, field: string) => (durationMs(d, at, field) ?? 0) > 0;
   if (hcm.normalize_path?.value === true) nack(at, `normalize_path ${NOT_YET} (routes match the path as sent)`);
   if (hcm.merge_slashes === true) nack(at, `merge_slashes ${NOT_YET} (routes match the path as sent)`);
   const escaped = hcm.path_with_escaped_slashes_action;
   if (escaped !== undefined && escaped !== "IMPLEMENTATION_SPECIFIC_DEFAULT" && escaped !== "KEEP_UNCHANGED") nack(at, `path_with_escaped_slashes_action ${escaped} ${NOT_YET} (KEEP_UNCHANGED)`);
-  if (set(hcm.request_timeout)) nack(at, `request_timeout ${NOT_YET}; use the route's timeout`);
-  if (set(hcm.stream_idle_timeout)) nack(at, `stream_idle_timeout ${NOT_YET}; use the route's timeout`);
+  if (set(hcm.request_timeout, "request_timeout")) nack(at, `request_timeout ${NOT_YET}; use the route's timeout`);
+  if (set(hcm.stream_idle_timeout, "stream_idle_timeout")) nack(at, `stream_idle_timeout ${NOT_YET}; use the route's timeout`);
   if (hcm.max_request_headers_kb !== undefined) nack(at, `max_request_headers_kb ${NOT_YET} (16 KiB for HTTP/1.1, 256 KiB for HTTP/2)`);
   const fcc = hcm.forward_client_cert_details;
   if (fcc !== undefined && fcc !== "SANITIZE") nack(at, `forward_client_cert_details ${fcc} ${NOT_YET} (SANITIZE: the peer identity travels as x-weft-source)`);
 }
 
 function toFilterChain(fc: FilterChainWire, where: string): ChainResult {
-  if ((fc as { use_proxy_proto?: { value?: boolean } }).use_proxy_proto?.value === true) nack(where, `use_proxy_proto ${NOT_YET}`);
+  if (fc.use_proxy_proto?.value === true) nack(where, `use_proxy_proto ${NOT_YET}`);
   const m = fc.filter_chain_match ?? {};
   const unsupported = firstSet(m, [
     "destination_port", "prefix_ranges", "address_suffix", "suffix_len", "direct_source_prefix_ranges", "source_prefix_ranges",
@@ -121,7 +114,7 @@ function toFilterChain(fc: FilterChainWire, where: string): ChainResult {
     const hcm = filter.typed_config as HttpConnectionManager;
     if (hcm.route_config) nack(at, `inline route_config ${NOT_YET}; use rds`);
     if (hcm.scoped_routes) nack(at, `scoped_routes ${NOT_YET}; use rds`);
-    checkHcm(hcm as unknown as HcmOptionsWire, at);
+    checkHcm(hcm, at);
     const rds = hcm.rds;
     if (!rds?.route_config_name) nack(at, "rds.route_config_name is empty");
     if (!isAds(rds.config_source)) nack(at, "rds.config_source must be { ads: {} } (RDS over this ADS stream)");
@@ -129,7 +122,7 @@ function toFilterChain(fc: FilterChainWire, where: string): ChainResult {
     return { chain: { transportProtocol: tp, tls, kind: "http", routeConfigName: rds.route_config_name, tcpCluster: "" }, httpFilters };
   }
   const tcp = filter.typed_config as TcpProxyWire;
-  if (((tcp as { max_connect_attempts?: { value?: number } }).max_connect_attempts?.value ?? 1) > 1) nack(at, `tcp_proxy max_connect_attempts ${NOT_YET} (one attempt)`);
+  if ((u32(tcp.max_connect_attempts) ?? 1) > 1) nack(at, `tcp_proxy max_connect_attempts ${NOT_YET} (one attempt)`);
   const other = firstSet(tcp, [
     "weighted_clusters", "on_demand", "metadata_match", "idle_timeout", "downstream_idle_timeout", "upstream_idle_timeout", "hash_policy",
     "tunneling_config", "max_downstream_connection_duration",
@@ -141,7 +134,7 @@ function toFilterChain(fc: FilterChainWire, where: string): ChainResult {
 
 function toTransport(l: Listener, where: string): { transport: ListenerTransport; routeConfigName: string; httpFilters: HttpFilters | undefined } {
   if (l.default_filter_chain) nack(`${where} default_filter_chain`, NOT_YET);
-  if ((l as { bind_to_port?: { value?: boolean } }).bind_to_port?.value === false) nack(where, `bind_to_port false ${NOT_YET} (every listener is bound)`);
+  if (l.bind_to_port?.value === false) nack(where, `bind_to_port false ${NOT_YET} (every listener is bound)`);
   if (l.filter_chain_matcher) nack(where, `filter_chain_matcher ${NOT_YET}; use filter_chains[].filter_chain_match.transport_protocol`);
   let tlsInspector = false;
   (l.listener_filters ?? []).forEach((f, i) => {

@@ -86,7 +86,7 @@ function toMirrors(list: RouteActionPolicyWire["request_mirror_policies"], where
   return (list ?? []).map((m, i) => {
     const at = `${where} request_mirror_policies[${i}]`;
     if (m.cluster_header) nack(at, `cluster_header ${NOT_YET}; use cluster`);
-    if ((m as { disable_shadow_host_suffix_append?: boolean }).disable_shadow_host_suffix_append) nack(at, `disable_shadow_host_suffix_append ${NOT_YET}`);
+    if (m.disable_shadow_host_suffix_append) nack(at, `disable_shadow_host_suffix_append ${NOT_YET}`);
     if (!m.cluster) nack(at, "cluster is empty");
     // Envoy: without runtime_fraction every request is mirrored.
     const fraction = m.runtime_fraction === undefined ? 1 : toFraction(m.runtime_fraction.default_value, `${at} runtime_fraction.default_value`, 0);

@@ -50,7 +50,7 @@ function toRoute(r: RouteFull, where: string, index: number, outer: ReadonlyArra
     "metadata_match",
   ]);
   if (unsupported) nack(where, `route.${unsupported} ${NOT_YET}`);
-  const notFound = (a as { cluster_not_found_response_code?: string }).cluster_not_found_response_code;
+  const notFound = a.cluster_not_found_response_code;
   if (notFound !== undefined && notFound !== "SERVICE_UNAVAILABLE") {
     nack(where, `route.cluster_not_found_response_code ${notFound} ${NOT_YET} (a route to a missing cluster is answered 503 WEFT_CLUSTER_NOT_FOUND)`);
   }
@@ -61,8 +61,7 @@ function toRoute(r: RouteFull, where: string, index: number, outer: ReadonlyArra
   } else if (a.weighted_clusters) {
     const legs = a.weighted_clusters.clusters ?? [];
     if (legs.length === 0) nack(where, "weighted_clusters has no clusters");
-    const wc = a.weighted_clusters as { header_name?: string; total_weight?: { value?: number } };
-    if (wc.header_name) nack(where, `weighted_clusters.header_name ${NOT_YET}`);
+    if (a.weighted_clusters.header_name) nack(where, `weighted_clusters.header_name ${NOT_YET}`);
     legs.forEach((leg, i) => {
       if (!leg.name) nack(`${where} weighted_clusters.clusters[${i}]`, "name is empty");
       const legExtra = firstSet(leg as Record<string, unknown>, ["request_headers_to_add", "request_headers_to_remove", "response_headers_to_add", "response_headers_to_remove", "typed_per_filter_config", "host_rewrite_literal", "cluster_header"]);
@@ -70,7 +69,7 @@ function toRoute(r: RouteFull, where: string, index: number, outer: ReadonlyArra
     });
     // Zero-weight legs never receive traffic; leave them out of the draw.
     const weighted = legs.map((leg) => ({ name: leg.name!, weight: u32(leg.weight) ?? 0 }));
-    const declared = u32(wc.total_weight);
+    const declared = u32(a.weighted_clusters.total_weight);
     const sum = weighted.reduce((s, c) => s + c.weight, 0);
     if (declared !== undefined && declared !== 0 && declared !== sum) nack(where, `weighted_clusters.total_weight ${declared} is not the sum of the weights (${sum}); leave it out`);
     clusters = weighted.filter((leg) => leg.weight > 0);
@@ -121,7 +120,7 @@ export function toRouteTable(rc: RouteConfigurationFull, index: number): RouteTa
   const where = `route "${rc.name}"`;
   const unsupported = firstSet(rc as object, RC_UNSUPPORTED);
   if (unsupported) nack(where, `${unsupported} ${NOT_YET}`);
-  if ((rc as { validate_clusters?: { value?: boolean } }).validate_clusters?.value === true) {
+  if (rc.validate_clusters?.value === true) {
     nack(where, `validate_clusters ${NOT_YET} (a route to a missing cluster is answered 503 WEFT_CLUSTER_NOT_FOUND)`);
   }
   const rcLevel = headerLevel(rc, where);

@@ -61,7 +61,7 @@ export interface MetadataWire {
   filter_metadata?: Record<string, StructWire>;
 }
 export interface LbEndpoint {
-  endpoint?: { address?: Address; hostname?: string };
+  endpoint?: { address?: Address; hostname?: string; health_check_config?: { port_value?: number; address?: Address; hostname?: string } };
   endpoint_name?: string;
   health_status?: string;
   load_balancing_weight?: UInt32Value;
@@ -71,10 +71,12 @@ export interface LocalityLbEndpoints {
   lb_endpoints?: LbEndpoint[];
   priority?: number;
   load_balancing_weight?: UInt32Value;
+  leds_cluster_locality_config?: object;
 }
 export interface ClusterLoadAssignment {
   cluster_name?: string;
   endpoints?: LocalityLbEndpoints[];
+  policy?: { drop_overloads?: unknown[] };
 }
 export interface Cluster {
   name?: string;
@@ -93,6 +95,9 @@ export interface Cluster {
   http_protocol_options?: object;
   common_http_protocol_options?: object;
   protocol_selection?: string;
+  lb_subset_config?: { subset_selectors?: unknown[] };
+  max_requests_per_connection?: UInt32Value;
+  filters?: unknown[];
 }
 
 // ---- transport sockets and TLS ----
@@ -223,6 +228,7 @@ export interface FilterChain {
   filters?: Filter[];
   transport_socket?: TransportSocketWire;
   transport_socket_connect_timeout?: Duration;
+  use_proxy_proto?: { value?: boolean };
 }
 export interface ListenerFilterWire {
   name?: string;
@@ -240,6 +246,7 @@ export interface Listener {
   api_listener?: object;
   filter_chain_matcher?: object;
   use_original_dst?: { value?: boolean };
+  bind_to_port?: { value?: boolean };
 }
 export interface HttpFilter {
   name?: string;
@@ -251,6 +258,13 @@ export interface HttpConnectionManager {
   route_config?: object;
   scoped_routes?: object;
   http_filters?: HttpFilter[];
+  normalize_path?: { value?: boolean };
+  merge_slashes?: boolean;
+  path_with_escaped_slashes_action?: string;
+  request_timeout?: Duration;
+  stream_idle_timeout?: Duration;
+  max_request_headers_kb?: UInt32Value;
+  forward_client_cert_details?: string;
 }
 
 // ---- RDS ----
@@ -283,7 +297,8 @@ export interface RouteMatchWire {
 export interface RouteActionWire {
   cluster?: string;
   cluster_header?: string;
-  weighted_clusters?: { clusters?: Array<{ name?: string; weight?: UInt32Value }> };
+  weighted_clusters?: { clusters?: Array<{ name?: string; weight?: UInt32Value }>; header_name?: string; total_weight?: UInt32Value };
+  cluster_not_found_response_code?: string;
   cluster_specifier_plugin?: string;
   inline_cluster_specifier_plugin?: object;
   prefix_rewrite?: string;
@@ -310,6 +325,7 @@ export interface VirtualHostWire {
 export interface RouteConfiguration {
   name?: string;
   virtual_hosts?: VirtualHostWire[];
+  validate_clusters?: { value?: boolean };
 }
 
 /** A wrapper (UInt32Value) as decoded, or a bare number from hand-written test objects. */
